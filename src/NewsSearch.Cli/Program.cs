@@ -1,0 +1,31 @@
+using System.CommandLine;
+using NewsSearch.Cli;
+using NewsSearch.Cli.Commands;
+
+var globals = new CliGlobals();
+var root = new RootCommand("NewsSearch: full-text search for a Chinese city newspaper");
+root.Options.Add(globals.Data);
+root.Options.Add(globals.Dictionary);
+root.Options.Add(globals.UserDictionary);
+
+var bench = new Command("bench", "Benchmarks that print figures");
+foreach (var c in IngestCommands.Create(globals)) root.Subcommands.Add(c);
+foreach (var c in AnalysisCommands.Create(globals)) root.Subcommands.Add(c);
+foreach (var c in IndexCommands.Create(globals)) root.Subcommands.Add(c);
+foreach (var c in SearchCommands.Create(globals)) root.Subcommands.Add(c);
+foreach (var c in ServeCommand.Create(globals)) root.Subcommands.Add(c);
+foreach (var c in IngestCommands.CreateBench(globals)) bench.Subcommands.Add(c);
+foreach (var c in AnalysisCommands.CreateBench(globals)) bench.Subcommands.Add(c);
+foreach (var c in IndexCommands.CreateBench(globals)) bench.Subcommands.Add(c);
+foreach (var c in SearchCommands.CreateBench(globals)) bench.Subcommands.Add(c);
+root.Subcommands.Add(bench);
+
+try
+{
+    return await root.Parse(args).InvokeAsync();
+}
+catch (CliException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return e.ExitCode;
+}
