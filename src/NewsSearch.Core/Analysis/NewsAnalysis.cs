@@ -19,6 +19,24 @@ public sealed record AnalysisOptions
     /// <summary>Folder with finalseg's prob_start.py, prob_trans.py, prob_emit.py; default: "finalseg" beside the
     /// dictionary, else Debian's.</summary>
     public string? HmmFolder { get; init; }
+
+    /// <summary>File name of the newsroom dictionary picked up from the data folder when none is given.</summary>
+    public const string DefaultUserDictionaryFileName = "userdict.txt";
+
+    /// <summary>
+    /// The options every tool uses: cache under {data}/analysis-cache/, the user dictionary given or else
+    /// {data}/userdict.txt when that file exists, the dictionary given or else Debian's.
+    /// </summary>
+    public static AnalysisOptions ForDataFolder(string dataFolder, string? dictionaryPath = null, string? userDictionaryPath = null)
+    {
+        string defaultUser = Path.Combine(dataFolder, DefaultUserDictionaryFileName);
+        return new AnalysisOptions
+        {
+            DictionaryPath = dictionaryPath,
+            UserDictionaryPath = userDictionaryPath ?? (File.Exists(defaultUser) ? defaultUser : null),
+            CacheDirectory = dataFolder,
+        };
+    }
 }
 
 /// <summary>One token as the inspection tools show it.</summary>
