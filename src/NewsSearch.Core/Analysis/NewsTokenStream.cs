@@ -137,23 +137,18 @@ internal sealed class NewsTokenStream : TokenStream
                 continue;
             }
             int termLen = len;
-            TokenType type;
-            if (len == 1 && c0 >= 0x80 && char.IsLetter(c0))
+            if (IsWordChars(span))
             {
-                // Letters of scripts jieba does not group (Cyrillic, Greek, kana...) come one by one: join adjacent ones.
-                while (w + 1 < words.Length && words[w + 1].Start == s + termLen && words[w + 1].Length == 1
-                       && IsForeignLetter(text[s + termLen]))
+                // jieba passes letters outside a-z one by one (é, ü, Cyrillic, Greek...): glue adjacent pieces back into a word.
+                while (w + 1 < words.Length && words[w + 1].Start == s + termLen
+                       && IsWordChars(text.Slice(words[w + 1].Start, words[w + 1].Length)))
                 {
-                    termLen++;
+                    termLen += words[w + 1].Length;
                     w++;
                 }
-                type = TokenType.Latin;
             }
-            else
-            {
-                while (termLen > 1 && span[termLen - 1] == '%') termLen--; // "3.5%" is found by "3.5"
-                type = IsNumber(span[..termLen]) ? TokenType.Number : TokenType.Latin;
-            }
+            while (termLen > 1 && text[s + termLen - 1] == '%') termLen--; // "3.5%" is found by "3.5"
+            TokenType type = IsNumber(text.Slice(s, termLen)) ? TokenType.Number : TokenType.Latin;
             if (gap) { if (pos > 0) pos++; gap = false; }
             if (index || !StopWords.Contains(text.Slice(s, termLen))) Emit(s, termLen, pos, 1, type);
             pos++;
@@ -247,7 +242,17 @@ internal sealed class NewsTokenStream : TokenStream
         return n;
     }
 
-    private static bool IsForeignLetter(char c) => c >= 0x80 && char.IsLetter(c) && !CharClass.IsCjk(c);
+    /// <summary>Letters, digits and combining marks outside CJK (one word of an alphabetic script).</summary>
+    private static bool IsWordChars(ReadOnlySpan<char> span)
+    {
+        foreach (char c in span)
+        {
+            if (c < 0x80) { if (!char.IsAsciiLetterOrDigit(c)) return false; continue; }
+            if (CharClass.IsCjk(c) || CharClass.IsGramChar(c) || char.IsSurrogate(c)) return false;
+            if (!char.IsLetterOrDigit(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark) return false;
+        }
+        return true;
+    }
 
     private static bool IsNumber(ReadOnlySpan<char> span)
     {
