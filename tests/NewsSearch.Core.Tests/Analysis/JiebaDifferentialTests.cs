@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using NewsSearch.Core.Analysis;
 using NUnit.Framework;
 
 namespace NewsSearch.Core.Tests.Analysis;
@@ -20,6 +21,8 @@ public class JiebaDifferentialTests
         import sys, json, logging
         import jieba
         jieba.setLogLevel(logging.WARNING)
+        if len(sys.argv) > 2:
+            jieba.load_userdict(sys.argv[2])
         out = sys.stdout
         for line in open(sys.argv[1], encoding='utf-8'):
             out.write(json.dumps(list(jieba.cut(json.loads(line), HMM=True)), ensure_ascii=False) + '\n')
@@ -49,6 +52,22 @@ public class JiebaDifferentialTests
         var (agreement, ours, theirs) = Compare(lines);
         Report("seed pages", lines.Count, agreement, ours, theirs);
         Assert.That(agreement, Is.GreaterThanOrEqualTo(0.995));
+    }
+
+    [Test]
+    public void TestUserDictionaryAgreesWithPythonJieba()
+    {
+        // Words without a frequency get suggest_freq in both; one with an explicit frequency.
+        string user = Path.Combine(_tmp, "userdict.txt");
+        File.WriteAllText(user, "中车株机\n株洲所\n健宁 1000\n田心片区\n全媒体记者\n产业社区\n");
+        var analysis = NewsAnalysis.Load(new AnalysisOptions { UserDictionaryPath = user });
+        var lines = Directory.GetFiles(TestAnalysis.SharedFolder("seeds"), "*.txt").SelectMany(File.ReadAllLines)
+            .Where(l => l.Length > 0).Append("中车株机株洲所健宁在田心片区").ToList();
+        var (agreement, ours, theirs) = Compare(lines, analysis, user);
+        Report("seed pages + user dictionary", lines.Count, agreement, ours, theirs);
+        Assert.That(agreement, Is.GreaterThanOrEqualTo(0.995));
+        Assert.That(analysis.CreateSegmenter().Cut("中车株机株洲所健宁在田心片区"),
+            Is.EqualTo(new[] { "中车株机", "株洲所", "健宁", "在", "田心片区" }));
     }
 
     [Test]
@@ -92,15 +111,15 @@ public class JiebaDifferentialTests
     }
 
     /// <summary>Fraction of python's tokens (and of ours: the smaller of the two) whose exact span we produce too.</summary>
-    private (double Agreement, int Ours, int Theirs) Compare(IReadOnlyList<string> texts)
+    private (double Agreement, int Ours, int Theirs) Compare(IReadOnlyList<string> texts, NewsAnalysis? analysis = null, string? userDict = null)
     {
         string input = Path.Combine(_tmp, "input.jsonl");
         File.WriteAllLines(input, texts.Select(t => JsonSerializer.Serialize(t)), new UTF8Encoding(false));
-        string output = Run(Python, ["-c", JiebaScript, input], null);
+        string output = Run(Python, userDict == null ? ["-c", JiebaScript, input] : ["-c", JiebaScript, input, userDict], null);
         var pyLines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(pyLines.Length, Is.EqualTo(texts.Count), "python answered every line");
 
-        var seg = TestAnalysis.Instance.CreateSegmenter();
+        var seg = (analysis ?? TestAnalysis.Instance).CreateSegmenter();
         int ours = 0, theirs = 0, same = 0, shown = 0;
         var spans = new HashSet<(int, int)>();
         for (int i = 0; i < texts.Count; i++)

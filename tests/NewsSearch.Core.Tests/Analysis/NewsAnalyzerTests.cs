@@ -293,3 +293,43 @@ public class NewsAnalyzerTests
         return false;
     }
 }
+
+[TestFixture]
+public class NewsAnalyzerRobustnessTests
+{
+    [Test]
+    public void TestRandomTextNeverBreaksOffsetsOrPositions()
+    {
+        var rnd = new Random(7);
+        string[] pieces = ["轨道交通", "李逸峰", "ＡＢＣ", "abc", "12.5%", "-", "…", "。", "\r\n", " ", "𠀋", "\uD840", "\uDC0B", "é",
+            "e\u0301", "㈱", "ﬁ", "한국어", "カタカナ", "Москва", "\u0000", "\uFFFF", "〇", "㐀", "丽"];
+        var a = TestAnalysis.Instance;
+        for (int round = 0; round < 300; round++)
+        {
+            var sb = new System.Text.StringBuilder();
+            int n = rnd.Next(0, 40);
+            for (int i = 0; i < n; i++) sb.Append(pieces[rnd.Next(pieces.Length)]);
+            string text = sb.ToString();
+            foreach (var field in NewsFields.TextFields)
+                foreach (var analyzer in new[] { a.IndexAnalyzer(field), a.QueryAnalyzer(field) })
+                {
+                    var toks = AnalysisAssert.Tokens(analyzer, text);
+                    int last = -1;
+                    foreach (var t in toks)
+                    {
+                        Assert.That(t.Start >= 0 && t.End <= text.Length && t.Start < t.End, Is.True, $"{t} in '{text}'");
+                        Assert.That(t.Position, Is.GreaterThanOrEqualTo(last), $"{t} in '{text}'");
+                        Assert.That(t.Term, Is.Not.Empty);
+                        last = t.Position;
+                    }
+                }
+        }
+    }
+
+    [Test]
+    public void TestNullTextIsAClearError()
+    {
+        var ts = TestAnalysis.Instance.IndexAnalyzer(NewsFields.Body).CreateTokenStream();
+        Assert.Throws<ArgumentNullException>(() => ts.SetText(null!));
+    }
+}
