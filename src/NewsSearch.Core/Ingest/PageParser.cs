@@ -155,7 +155,7 @@ public static class PageParser
         {
             if (IsEditorLine(s)) return UnitKind.Editor;
             if (IsBanner(s)) return UnitKind.Banner;
-            if (s is "广告" || IsPhoneLine(s)) return UnitKind.Ad;
+            if (s is "广告" || IsPhoneLine(s) || IsAdLine(s)) return UnitKind.Ad;
             if (IsWeatherLine(s)) return UnitKind.Weather;
             if (IsCaption(s)) return UnitKind.Caption;
             if (s.StartsWith("——") && (s.Contains("摘自", StringComparison.Ordinal) || s.Length <= 16) && s.Length <= 40)
@@ -628,6 +628,17 @@ public static class PageParser
         if (s.Length <= 24 && s.Contains('℃') && !s.Contains('。')) return true;
         if (s.StartsWith("风力") || s.StartsWith("风向")) return s.Length <= 30;
         return s.Length <= 40 && s[0] is '(' or '（' && s.Contains("气象台", StringComparison.Ordinal) && s.Contains("发布", StringComparison.Ordinal);
+    }
+
+    /// <summary>"广告 接待热线 28835396" on one line, or a short hotline line with a number.</summary>
+    private static bool IsAdLine(ReadOnlySpan<char> s)
+    {
+        if (s.Length > 30 || s[^1] is '。' or '！' or '？') return false;
+        if (s.StartsWith("广告") && (s.Length == 2 || IsSpaceChar(s[2]))) return true;
+        if (!s.Contains("热线", StringComparison.Ordinal) && !s.Contains("电话", StringComparison.Ordinal)) return false;
+        int digits = 0;
+        foreach (char c in s) if (c is >= '0' and <= '9') digits++;
+        return digits >= 7;
     }
 
     private static bool IsPhoneLine(ReadOnlySpan<char> s)
