@@ -73,7 +73,7 @@ public sealed class QueryParser
         string trimmed = text.Trim();
         bool singleCjk = CodePointCountIs1(trimmed) && CjkText.IsAllCjk(trimmed);
         bool allCjk = CjkText.IsAllCjk(trimmed);
-        List<AnalyzedToken>? lastWordTokens = null;
+        List<QueryToken>? lastWordTokens = null;
         Analyzer? lastWordAnalyzer = null;
         foreach (var wordField in wordFields)
         {
@@ -124,9 +124,9 @@ public sealed class QueryParser
 
     /// <summary>Drops sub-words stacked under a longer word: the long word already pins the phrase (and the index
     /// holds the long word where it holds the sub-words), so requiring both would only cost time.</summary>
-    private static List<AnalyzedToken> MainPath(List<AnalyzedToken> tokens)
+    private static List<QueryToken> MainPath(List<QueryToken> tokens)
     {
-        var result = new List<AnalyzedToken>(tokens.Count);
+        var result = new List<QueryToken>(tokens.Count);
         foreach (var t in tokens)
         {
             if (t.Type == TokenType.SubWord) continue;
@@ -138,19 +138,19 @@ public sealed class QueryParser
 
     /// <summary>Bigrams at positions 0, 2, 4, … and the last one cover every character of a CJK run: since a gram's
     /// position is its character index, matching those pins the whole run, and the phrase reads fewer postings.</summary>
-    private static List<AnalyzedToken> CoveringGrams(List<AnalyzedToken> grams)
+    private static List<QueryToken> CoveringGrams(List<QueryToken> grams)
     {
         if (grams.Count <= 2) return grams;
         for (int i = 0; i < grams.Count; i++)
             if (grams[i].Type != TokenType.Bigram || (i > 0 && grams[i].Position != grams[i - 1].Position + 1))
                 return grams;
-        var result = new List<AnalyzedToken>();
+        var result = new List<QueryToken>();
         for (int i = 0; i < grams.Count; i++)
             if (i % 2 == 0 || i == grams.Count - 1) result.Add(grams[i]);
         return result;
     }
 
-    private static Query? PhraseOrTerm(string field, List<AnalyzedToken> tokens) => tokens.Count switch
+    private static Query? PhraseOrTerm(string field, List<QueryToken> tokens) => tokens.Count switch
     {
         0 => null,
         1 => new TermQuery(field, tokens[0].Term),

@@ -14,7 +14,7 @@ public sealed class SearchAnalyzers(Func<string, Analyzer> queryAnalyzer, Func<s
 }
 
 /// <summary>A token as the parser and highlighter keep it: text, accumulated position, offsets, type.</summary>
-public readonly record struct AnalyzedToken(string Term, int Position, int StartOffset, int EndOffset, TokenType Type, int PositionIncrement);
+internal readonly record struct QueryToken(string Term, int Position, int StartOffset, int EndOffset, TokenType Type, int PositionIncrement);
 
 /// <summary>
 /// Reuses one token stream per analyzer per thread: analyzers are thread-safe factories, streams are not, and
@@ -37,16 +37,16 @@ internal static class TokenStreams
     }
 
     /// <summary>All tokens of a (short) text with positions accumulated from the position increments.</summary>
-    public static List<AnalyzedToken> Analyze(Analyzer analyzer, string text)
+    public static List<QueryToken> Analyze(Analyzer analyzer, string text)
     {
         var stream = Get(analyzer);
-        var tokens = new List<AnalyzedToken>();
+        var tokens = new List<QueryToken>();
         stream.SetText(text);
         int position = -1;
         while (stream.IncrementToken())
         {
             position += stream.PositionIncrement;
-            tokens.Add(new AnalyzedToken(stream.Term.ToString(), Math.Max(position, 0), stream.StartOffset,
+            tokens.Add(new QueryToken(stream.Term.ToString(), Math.Max(position, 0), stream.StartOffset,
                 stream.EndOffset, stream.Type, stream.PositionIncrement));
         }
         return tokens;
