@@ -48,7 +48,7 @@ public static class AnalysisCommands
                 Console.WriteLine(JsonSerializer.Serialize(new { text = input, signature = analysis.Signature.ToString(), fields }, Json));
                 return 0;
             }
-            AnsiConsole.MarkupLine($"[grey]analysis {Markup.Escape(analysis.Signature.ToString())}, loaded in {analysis.LoadMilliseconds:F0} ms[/]");
+            AnsiConsole.MarkupLine($"[grey]analysis {Markup.Escape(analysis.Signature.ToString())}, loaded in {analysis.LoadMilliseconds:F0} ms ({Markup.Escape(analysis.LoadBreakdown)})[/]");
             foreach (var f in fields)
             {
                 var table = new Table().Title($"{Markup.Escape(f.Field)} ({f.Chain}: {Markup.Escape(f.Analyzer)})");
