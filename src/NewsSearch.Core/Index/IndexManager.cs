@@ -192,12 +192,22 @@ public sealed class IndexManager : IDisposable
 
     public string AnalysisSignature => _signature;
 
+    /// <summary>The live version folder of an index folder (read-only tools), or null when there is no index.</summary>
+    public static string? ResolveCurrentVersionFolder(string indexFolder)
+    {
+        string path = Path.Combine(indexFolder, CurrentFileName);
+        if (!File.Exists(path)) return null;
+        string name = File.ReadAllText(path).Trim();
+        if (!IsVersionName(name)) throw new IndexCorruptException(CurrentFileName, $"names no valid version folder: '{name}'");
+        return Path.Combine(indexFolder, name);
+    }
+
     private string? ReadCurrent()
     {
         string path = Path.Combine(_indexFolder, CurrentFileName);
         if (!File.Exists(path)) return null;
         string name = File.ReadAllText(path).Trim();
-        if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.Contains(".."))
+        if (!IsVersionName(name))
             throw new IndexCorruptException(CurrentFileName, $"names no valid version folder: '{name}'");
         return name;
     }
