@@ -13,10 +13,77 @@ public static class IndexCommands
     {
         yield return StatsCommand(globals);
         yield return OptimizeCommand(globals);
+        yield return ReindexCommand(globals);
         yield return IndexStress.Command(globals);
     }
 
-    public static IEnumerable<Command> CreateBench(CliGlobals globals) => [];
+    public static IEnumerable<Command> CreateBench(CliGlobals globals)
+    {
+        yield return IndexBench.Command(globals);
+    }
+
+    /// <summary>The news analysis as every command loads it (dictionary options, cache in the data folder).</summary>
+    public static NewsAnalysis LoadAnalysis(CliGlobals globals, ParseResult r) => AnalysisCommands.LoadAnalysis(globals, r);
+
+    /// <summary>Opens the index service over {data}: store, real analysis, catch-up.</summary>
+    public static IndexManager OpenManager(CliGlobals globals, ParseResult r, ArticleStore store, NewsAnalysis analysis, IndexManagerOptions? options = null)
+    {
+        try
+        {
+            return IndexManager.Open(IndexFolder(globals, r), store, analysis.IndexAnalyzer, analysis.Signature.ToString(),
+                options ?? new IndexManagerOptions { Log = Console.Error.WriteLine });
+        }
+        catch (IndexLockedException e) { throw new CliException(e.Message + " Stop the server (or other command) using it first."); }
+        catch (IndexCorruptException e) { throw new CliException(e.Message + " Run `newssearch reindex` to rebuild it from the store."); }
+    }
+
+    private static Command ReindexCommand(CliGlobals globals)
+    {
+        var c = new Command("reindex", "Rebuild the whole index from the article store into a new version and switch to it");
+        c.SetAction(r =>
+        {
+            var analysis = LoadAnalysis(globals, r);
+            using var store = new ArticleStore(globals.DataFolder(r));
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            // Open without catching up: the rebuild reads everything anyway.
+            using var manager = OpenManagerForRebuild(globals, r, store, analysis);
+            AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+            {
+                var task = ctx.AddTask("reindex", maxValue: Math.Max(1, store.Count));
+                manager.Reindex(new InlineProgress<ReindexProgress>(p => { task.MaxValue = Math.Max(1, p.Total); task.Value = p.Done; }));
+            });
+            var stats = manager.GetStats();
+            Console.WriteLine($"reindexed {stats.NumDocs:N0} articles into {manager.CurrentVersionFolder} in {sw.Elapsed.TotalSeconds:F1} s ({Mb(stats.TotalBytes)})");
+            return 0;
+        });
+        return c;
+    }
+
+    private static IndexManager OpenManagerForRebuild(CliGlobals globals, ParseResult r, ArticleStore store, NewsAnalysis analysis)
+    {
+        try
+        {
+            return IndexManager.Open(IndexFolder(globals, r), store, analysis.IndexAnalyzer, analysis.Signature.ToString(),
+                new IndexManagerOptions { Log = Console.Error.WriteLine, CatchUpOnOpen = false, VerifyChecksumsOnOpen = true });
+        }
+        catch (IndexLockedException e) { throw new CliException(e.Message + " Stop the server first."); }
+        catch (IndexCorruptException)
+        {
+            // A broken index is exactly what reindex is for: set it aside and start from an empty one.
+            string folder = IndexFolder(globals, r);
+            string aside = folder + ".broken-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+            Directory.Move(folder, aside);
+            Console.Error.WriteLine($"index: moved the unreadable index to {aside}");
+            return IndexManager.Open(folder, store, analysis.IndexAnalyzer, analysis.Signature.ToString(),
+                new IndexManagerOptions { Log = Console.Error.WriteLine, CatchUpOnOpen = false });
+        }
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 
     /// <summary>{data}/index.</summary>
     public static string IndexFolder(CliGlobals globals, ParseResult r) => Path.Combine(globals.DataFolder(r), "index");
@@ -59,6 +126,12 @@ public static class IndexCommands
         bytes.AddColumn(new TableColumn("size").RightAligned());
         foreach (var (k, n) in s.BytesPerFileKind) bytes.AddRow(k, KindDescription(k), $"{n:N0}", Mb(n));
         AnsiConsole.Write(bytes);
+        var fields = new Table().Title("bytes per field");
+        foreach (var h in new[] { "field", "terms (tim+tip)", "postings (doc)", "positions (pos)", "postings+positions", "norms" })
+            fields.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var (f, b) in s.BytesPerField)
+            fields.AddRow(Markup.Escape(f), Mb(b.Terms), Mb(b.Postings), Mb(b.Positions), Mb(b.Postings + b.Positions), Mb(b.Norms));
+        AnsiConsole.Write(fields);
     }
 
     public static string KindDescription(string kind) => kind switch
@@ -236,5 +309,116 @@ public static class IndexStress
                 return true;
             }
         }
+    }
+}
+
+/// <summary>
+/// <c>newssearch bench index --corpus x.jsonl [--limit N]</c>: single-threaded indexing of a bench corpus through
+/// the whole path (article store, analysis, index with inline merges), printing throughput, index bytes per file
+/// kind and per field, and peak memory.
+/// </summary>
+public static class IndexBench
+{
+    public static Command Command(CliGlobals globals)
+    {
+        var c = new Command("index", "Index a JSONL corpus (store + analysis + index, one thread) and print chars/s, sizes, peak memory");
+        var corpus = new Option<string>("--corpus") { Description = "JSONL corpus (id,title,body,date), e.g. from gen_corpus.py", Required = true };
+        var limit = new Option<int>("--limit") { Description = "Index at most this many articles", DefaultValueFactory = _ => int.MaxValue };
+        var keep = new Option<bool>("--keep") { Description = "Keep the bench data folder (default: deleted at the end)" };
+        var ram = new Option<int>("--ram-mb") { Description = "Index RAM buffer in MB", DefaultValueFactory = _ => 160 };
+        var verbose = new Option<bool>("--verbose") { Description = "Log flushes and merges" };
+        c.Options.Add(verbose);
+        c.Options.Add(corpus);
+        c.Options.Add(limit);
+        c.Options.Add(keep);
+        c.Options.Add(ram);
+        c.SetAction(r => Run(globals, r, r.GetValue(corpus)!, r.GetValue(limit), r.GetValue(keep), r.GetValue(ram), r.GetValue(verbose)));
+        return c;
+    }
+
+    private static int Run(CliGlobals globals, ParseResult r, string corpusPath, int limit, bool keep, int ramMb, bool verbose)
+    {
+        if (!File.Exists(corpusPath)) throw new CliException($"corpus not found: {corpusPath}");
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        var analysis = IndexCommands.LoadAnalysis(globals, r);
+        double loadSeconds = total.Elapsed.TotalSeconds;
+        string data = Path.Combine(Path.GetTempPath(), "newssearch-bench-index-" + Environment.ProcessId);
+        if (Directory.Exists(data)) Directory.Delete(data, true);
+        Directory.CreateDirectory(data);
+        Console.WriteLine($"analysis {analysis.Signature} loaded in {loadSeconds:F2} s; bench data folder {data}");
+        try
+        {
+            using var store = new ArticleStore(data);
+            long chars = 0, docs = 0;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var batch = new List<Article>(1000);
+            foreach (var line in File.ReadLines(corpusPath))
+            {
+                if (docs >= limit) break;
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                var a = ParseLine(corpusPath, line);
+                chars += a.Title.Length + a.Body.Length;
+                docs++;
+                batch.Add(a);
+                if (batch.Count == 1000) { store.UpsertMany(batch); batch.Clear(); }
+            }
+            if (batch.Count > 0) store.UpsertMany(batch);
+            double storeSeconds = sw.Elapsed.TotalSeconds;
+            var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            sw.Restart();
+            var options = new IndexManagerOptions
+            {
+                BackgroundMerges = false, // one thread: merges run inline after commits
+                RamBufferBytes = (long)ramMb << 20,
+                CommitEveryChanges = 50_000,
+                CatchUpOnOpen = false,
+                Log = verbose ? Console.Error.WriteLine : null,
+            };
+            long applied;
+            IndexStats stats;
+            using (var manager = IndexManager.Open(Path.Combine(data, "index"), store, analysis.IndexAnalyzer, analysis.Signature.ToString(), options))
+            {
+                applied = manager.CatchUp();
+                double indexSeconds = sw.Elapsed.TotalSeconds;
+                var cpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+                Console.WriteLine($"index phase CPU time {cpu:F1} s (all threads; wall time includes waiting for a shared CPU)");
+                stats = manager.GetStats();
+                double all = storeSeconds + indexSeconds;
+                Console.WriteLine($"{docs:N0} articles, {chars / 1e6:F1} M chars");
+                Console.WriteLine($"store:  {storeSeconds,7:F1} s");
+                Console.WriteLine($"index:  {indexSeconds,7:F1} s (analysis + in-memory postings + flush + merges), {applied:N0} changes applied, {chars / indexSeconds / 1e6:F2} M chars/s");
+                Console.WriteLine($"total:  {all,7:F1} s  => {chars / all / 1e6:F2} M chars/s, {docs / all:F0} docs/s (store + analysis + index, one thread)");
+            }
+            IndexCommands.PrintStats(stats);
+            long wordBytes = 0;
+            foreach (var f in new[] { NewsFields.Title, NewsFields.Body })
+                if (stats.BytesPerField.TryGetValue(f, out var b)) wordBytes += b.Postings + b.Positions;
+            Console.WriteLine($"word fields (title, body) postings+positions: {IndexCommands.Mb(wordBytes)}");
+            Console.WriteLine($"whole index: {IndexCommands.Mb(stats.TotalBytes)}; store.db: {IndexCommands.Mb(new FileInfo(Path.Combine(data, ArticleStore.FileName)).Length)}");
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Refresh();
+            Console.WriteLine($"peak working set: {IndexCommands.Mb(self.PeakWorkingSet64)}; GC heap now {IndexCommands.Mb(GC.GetTotalMemory(false))}; gen2 collections {GC.CollectionCount(2)}");
+        }
+        finally
+        {
+            if (!keep) { try { Directory.Delete(data, true); } catch (IOException) { } }
+            else Console.WriteLine($"kept {data}");
+        }
+        return 0;
+    }
+
+    private static Article ParseLine(string path, string line)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            string Get(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "";
+            string id = Get("id");
+            if (id.Length == 0) throw new CliException($"{path}: a line without \"id\"");
+            DateOnly? date = DateOnly.TryParse(Get("date"), System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
+            return new Article { Id = id, Title = Get("title"), Body = Get("body"), PublishedAt = date, DateSource = "json" };
+        }
+        catch (System.Text.Json.JsonException e) { throw new CliException($"{path}: bad JSON line: {e.Message}"); }
     }
 }

@@ -71,9 +71,16 @@ public sealed record IndexStats(
     int Deletions,
     IReadOnlyList<SegmentStats> Segments,
     IReadOnlyDictionary<string, long> TermsPerField,
-    IReadOnlyDictionary<string, long> BytesPerFileKind)
+    IReadOnlyDictionary<string, long> BytesPerFileKind,
+    IReadOnlyDictionary<string, FieldBytes> BytesPerField)
 {
     public long TotalBytes => BytesPerFileKind.Values.Sum();
+}
+
+/// <summary>Bytes one field takes: term dictionary (.tim+.tip), postings (.doc), positions (.pos), norms (.nrm).</summary>
+public sealed record FieldBytes(long Terms, long Postings, long Positions, long Norms)
+{
+    public long Total => Terms + Postings + Positions + Norms;
 }
 
 public sealed record SegmentStats(string Name, int MaxDoc, int NumDocs, int Deletions, long Bytes);
@@ -445,9 +452,17 @@ public sealed class IndexManager : IDisposable
     {
         var terms = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var segs = new List<SegmentStats>();
+        var perField = new SortedDictionary<string, FieldBytes>(StringComparer.Ordinal);
         foreach (var leaf in s.Segments)
         {
             foreach (var f in leaf.FieldNames) terms[f] = terms.GetValueOrDefault(f) + leaf.TermCount(f);
+            foreach (var fr in leaf.Core.Fields)
+            {
+                var m = fr.Meta;
+                var b = perField.GetValueOrDefault(m.Name) ?? new FieldBytes(0, 0, 0, 0);
+                perField[m.Name] = new FieldBytes(b.Terms + m.TermBytes, b.Postings + m.DocBytes, b.Positions + m.PosBytes,
+                    b.Norms + (m.HasNorms ? (long)m.NormsWidth * leaf.MaxDoc : 0));
+            }
         }
         var bytes = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var seg in s.Commit.Segments)
@@ -467,7 +482,7 @@ public sealed class IndexManager : IDisposable
             if (commitFile.Exists) bytes["segments"] = bytes.GetValueOrDefault("segments") + commitFile.Length;
         }
         return new IndexStats(folder, s.Generation, s.StoreSequence, s.AnalysisSignature, s.MaxDoc, s.NumDocs,
-            s.MaxDoc - s.NumDocs, segs, terms, bytes);
+            s.MaxDoc - s.NumDocs, segs, terms, bytes, perField);
     }
 
     public void Dispose()
