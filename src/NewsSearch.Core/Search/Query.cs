@@ -1,0 +1,110 @@
+using NewsSearch.Core.Index;
+
+namespace NewsSearch.Core.Search;
+
+/// <summary>
+/// A query (Lucene's Query): immutable description of what to match. <see cref="CreateWeight"/> binds it to a
+/// snapshot (collection statistics), and the weight makes one <see cref="Scorer"/> per segment.
+/// </summary>
+public abstract class Query
+{
+    /// <summary>Binds the query to a searcher's snapshot. <paramref name="boost"/> multiplies every score.</summary>
+    public abstract Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost);
+
+    /// <summary>Lucene-like rendering, for tools, logs and tests.</summary>
+    public abstract override string ToString();
+
+    /// <summary>Calls <paramref name="visit"/> for this query and every sub-query that may contribute matches
+    /// (prohibited clauses are skipped), e.g. to collect terms to highlight.</summary>
+    public virtual void Visit(Action<Query> visit) => visit(this);
+}
+
+/// <summary>A query bound to a snapshot (Lucene's Weight); thread-safe, makes per-segment scorers.</summary>
+public abstract class Weight
+{
+    /// <summary>A scorer over the segment, or null when nothing in the segment can match.</summary>
+    public abstract Scorer? GetScorer(LeafReader leaf);
+}
+
+/// <summary>
+/// Iterates matching documents of one segment in increasing order and scores them (Lucene's Scorer +
+/// DocIdSetIterator). <see cref="DocId"/> is -1 before the first call and <see cref="NoMoreDocs"/> at the end.
+/// Scorers are single-threaded and are driven either by <see cref="NextDoc"/> or by <see cref="Advance"/>.
+/// </summary>
+public abstract class Scorer
+{
+    public const int NoMoreDocs = PostingsEnum.NoMoreDocs;
+
+    public abstract int DocId { get; }
+
+    public abstract int NextDoc();
+
+    /// <summary>Moves to the first match &gt;= target (target &gt; DocId) and returns it.</summary>
+    public abstract int Advance(int target);
+
+    /// <summary>Score of the current document.</summary>
+    public abstract float Score();
+
+    /// <summary>Upper bound of the number of matches: conjunctions lead with the cheapest clause.</summary>
+    public abstract long Cost { get; }
+}
+
+/// <summary>Multiplies the wrapped query's scores (the parser's <c>^2</c>).</summary>
+public sealed class BoostQuery(Query query, float boost) : Query
+{
+    public Query Query { get; } = query;
+
+    public float Boost { get; } = boost;
+
+    public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) =>
+        Query.CreateWeight(searcher, needsScores, boost * Boost);
+
+    public override void Visit(Action<Query> visit) { visit(this); Query.Visit(visit); }
+
+    public override string ToString() =>
+        Query is BooleanQuery ? $"({Query})^{Fmt(Boost)}" : $"{Query}^{Fmt(Boost)}";
+
+    internal static string Fmt(float f) => f.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Matches nothing: what a query becomes when analysis leaves no terms (e.g. only stop words).</summary>
+public sealed class MatchNoDocsQuery : Query
+{
+    public static readonly MatchNoDocsQuery Instance = new();
+
+    public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) => NoWeight.Instance;
+
+    public override string ToString() => "MatchNoDocs";
+
+    private sealed class NoWeight : Weight
+    {
+        public static readonly NoWeight Instance = new();
+        public override Scorer? GetScorer(LeafReader leaf) => null;
+    }
+}
+
+/// <summary>Matches every document with a constant score (base of purely negative queries).</summary>
+public sealed class MatchAllDocsQuery : Query
+{
+    public static readonly MatchAllDocsQuery Instance = new();
+
+    public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) => new AllWeight(boost);
+
+    public override string ToString() => "*:*";
+
+    private sealed class AllWeight(float boost) : Weight
+    {
+        public override Scorer? GetScorer(LeafReader leaf) =>
+            leaf.MaxDoc == 0 ? null : new RangeScorer(leaf.MaxDoc, boost);
+    }
+
+    private sealed class RangeScorer(int maxDoc, float score) : Scorer
+    {
+        private int _doc = -1;
+        public override int DocId => _doc;
+        public override int NextDoc() => _doc = _doc + 1 < maxDoc ? _doc + 1 : NoMoreDocs;
+        public override int Advance(int target) => _doc = target < maxDoc ? target : NoMoreDocs;
+        public override float Score() => score;
+        public override long Cost => maxDoc;
+    }
+}

@@ -1,0 +1,471 @@
+using System.Globalization;
+using System.Text;
+using NewsSearch.Core.Analysis;
+
+namespace NewsSearch.Core.Search;
+
+/// <summary>How user words become queries: field boosts and limits.</summary>
+public sealed record QueryParserOptions
+{
+    /// <summary>Multiplies title matches (word and gram): a word in the headline says more than one in the body.</summary>
+    public float TitleBoost { get; init; } = 2.0f;
+
+    public float BodyBoost { get; init; } = 1.0f;
+
+    /// <summary>Weight of a gram-field (bigram) match relative to a word-field match of the same field. Grams are
+    /// there for recall (names the segmenter split differently); a proper word match also matches the grams, so
+    /// it always scores higher than a grams-only match.</summary>
+    public float GramWeight { get; init; } = 0.3f;
+
+    /// <summary>Most words/phrases a query may have.</summary>
+    public int MaxTerms { get; init; } = 64;
+
+    /// <summary>Deepest parenthesis nesting accepted.</summary>
+    public int MaxDepth { get; init; } = 16;
+}
+
+/// <summary>
+/// Parses Lucene's classic query syntax into <see cref="Query"/> trees: words, "quoted phrases", +required,
+/// -excluded, AND / OR / NOT (also &amp;&amp;, ||, !), parentheses, field:value for title, body, author,
+/// section, id and date (also date:[2026-01-01 TO 2026-01-31], date:2026-01), and ^boost.
+/// Precedence: NOT/+/- bind tightest, then AND (also implied between adjacent clauses: the default operator),
+/// then OR; so <c>a b OR c</c> is <c>(a AND b) OR c</c>.
+/// A plain word is analyzed with the query analyzer: its tokens form an exact phrase at their analyzed positions,
+/// searched in the title and body word fields and, for Chinese text, in the bigram fields, so any substring of
+/// two or more characters is found even where the segmenter split the text differently. A single CJK character
+/// matches the word fields' term and every gram starting with it. Bad syntax throws
+/// <see cref="QueryParseException"/> with the position of the problem.
+/// Thread-safe.
+/// </summary>
+public sealed class QueryParser
+{
+    private static readonly string[] DefaultWordFields = [NewsFields.Title, NewsFields.Body];
+    private readonly Func<string, Analyzer> _queryAnalyzer;
+    private readonly QueryParserOptions _options;
+
+    public QueryParser(Func<string, Analyzer> queryAnalyzer, QueryParserOptions? options = null)
+    {
+        _queryAnalyzer = queryAnalyzer;
+        _options = options ?? new QueryParserOptions();
+    }
+
+    public QueryParserOptions Options => _options;
+
+    public Query Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var state = new State(this, text);
+        var query = state.ParseOr(null, 0, out _);
+        state.SkipWhitespace();
+        if (!state.AtEnd)
+        {
+            throw state.Text[state.Pos] == ')'
+                ? new QueryParseException($"Unbalanced ')' at position {state.Pos}: no '(' opens it.", state.Pos)
+                : new QueryParseException($"Unexpected '{state.Text[state.Pos]}' at position {state.Pos}.", state.Pos);
+        }
+        return query ?? MatchNoDocsQuery.Instance;
+    }
+
+    /// <summary>The query for one word or phrase in the given word fields (null when analysis leaves nothing).</summary>
+    public Query? BuildText(string text, IReadOnlyList<string> wordFields)
+    {
+        var parts = new List<BooleanClause>();
+        string trimmed = text.Trim();
+        bool singleCjk = CodePointCountIs1(trimmed) && CjkText.IsAllCjk(trimmed);
+        bool allCjk = CjkText.IsAllCjk(trimmed);
+        List<QueryToken>? lastWordTokens = null;
+        Analyzer? lastWordAnalyzer = null;
+        foreach (var wordField in wordFields)
+        {
+            float fieldBoost = wordField == NewsFields.Title ? _options.TitleBoost : _options.BodyBoost;
+            var analyzer = _queryAnalyzer(wordField);
+            // Title and body usually share one query analyzer: analyze once.
+            var wordTokens = ReferenceEquals(analyzer, lastWordAnalyzer) && lastWordTokens is not null
+                ? lastWordTokens
+                : MainPath(TokenStreams.Analyze(analyzer, trimmed));
+            lastWordAnalyzer = analyzer;
+            lastWordTokens = wordTokens;
+
+            Query? word = PhraseOrTerm(wordField, wordTokens);
+            if (word is not null) parts.Add(new BooleanClause(Boost(word, fieldBoost), Occur.Should));
+
+            string? gramField = GramFieldOf(wordField);
+            if (gramField is null || !allCjk) continue;
+            Query? gram;
+            if (singleCjk)
+            {
+                gram = new PrefixQuery(gramField, trimmed);
+            }
+            else
+            {
+                var gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
+                gram = PhraseOrTerm(gramField, CoveringGrams(gramTokens));
+            }
+            if (gram is not null) parts.Add(new BooleanClause(Boost(gram, fieldBoost * _options.GramWeight), Occur.Should));
+        }
+        return parts.Count switch
+        {
+            0 => null,
+            1 => parts[0].Query,
+            _ => new BooleanQuery(parts),
+        };
+    }
+
+    private static Query Boost(Query q, float boost) => boost == 1f ? q : new BoostQuery(q, boost);
+
+    private static bool CodePointCountIs1(string s) => s.Length is 1 or 2 && CjkText.CodePointCount(s) == 1;
+
+    public static string? GramFieldOf(string wordField) => wordField switch
+    {
+        NewsFields.Title => NewsFields.TitleGrams,
+        NewsFields.Body => NewsFields.BodyGrams,
+        _ => null,
+    };
+
+    /// <summary>Drops sub-words stacked under a longer word: the long word already pins the phrase (and the index
+    /// holds the long word where it holds the sub-words), so requiring both would only cost time.</summary>
+    private static List<QueryToken> MainPath(List<QueryToken> tokens)
+    {
+        var result = new List<QueryToken>(tokens.Count);
+        foreach (var t in tokens)
+        {
+            if (t.Type == TokenType.SubWord) continue;
+            if (result.Count > 0 && t.PositionIncrement == 0) continue;
+            result.Add(t);
+        }
+        return result;
+    }
+
+    /// <summary>Bigrams at positions 0, 2, 4, … and the last one cover every character of a CJK run: since a gram's
+    /// position is its character index, matching those pins the whole run, and the phrase reads fewer postings.</summary>
+    private static List<QueryToken> CoveringGrams(List<QueryToken> grams)
+    {
+        if (grams.Count <= 2) return grams;
+        for (int i = 0; i < grams.Count; i++)
+            if (grams[i].Type != TokenType.Bigram || (i > 0 && grams[i].Position != grams[i - 1].Position + 1))
+                return grams;
+        var result = new List<QueryToken>();
+        for (int i = 0; i < grams.Count; i++)
+            if (i % 2 == 0 || i == grams.Count - 1) result.Add(grams[i]);
+        return result;
+    }
+
+    private static Query? PhraseOrTerm(string field, List<QueryToken> tokens) => tokens.Count switch
+    {
+        0 => null,
+        1 => new TermQuery(field, tokens[0].Term),
+        _ => new PhraseQuery(field, tokens.Select(t => (t.Term, t.Position)).ToArray()),
+    };
+
+    private enum FieldKind { Text, Keyword, Date }
+
+    private static (string Name, FieldKind Kind)? KnownField(ReadOnlySpan<char> name)
+    {
+        Span<char> lower = stackalloc char[16];
+        if (name.Length > lower.Length) return null;
+        int n = name.ToLowerInvariant(lower);
+        return lower[..n] switch
+        {
+            "title" => (NewsFields.Title, FieldKind.Text),
+            "body" => (NewsFields.Body, FieldKind.Text),
+            "author" => (NewsFields.Author, FieldKind.Keyword),
+            "section" => (NewsFields.Section, FieldKind.Keyword),
+            "id" => (NewsFields.Id, FieldKind.Keyword),
+            "date" or "published" => (NewsFields.PublishedDay, FieldKind.Date),
+            _ => null,
+        };
+    }
+
+    private sealed class State(QueryParser parser, string text)
+    {
+        public readonly string Text = text;
+        public int Pos;
+        private int _terms;
+
+        public bool AtEnd => Pos >= Text.Length;
+
+        public void SkipWhitespace()
+        {
+            while (Pos < Text.Length && char.IsWhiteSpace(Text[Pos])) Pos++;
+        }
+
+        private bool IsTermEnd(int i) => i >= Text.Length || char.IsWhiteSpace(Text[i]) || IsSpecial(Text[i]);
+
+        private static bool IsSpecial(char c) => c is '(' or ')' or '"' or '“' or '”' or '^' or '[' or ']' or '{' or '}'
+            or '（' or '）';
+
+        private bool PeekKeyword(string keyword)
+        {
+            if (string.CompareOrdinal(Text, Pos, keyword, 0, keyword.Length) != 0) return false;
+            int end = Pos + keyword.Length;
+            return end >= Text.Length || char.IsWhiteSpace(Text[end]) || Text[end] is '(' or ')' or '"' or '“' or '（' or '）';
+        }
+
+        private bool PeekOr() => PeekKeyword("OR") || PeekKeyword("||");
+
+        private bool PeekAnd() => PeekKeyword("AND") || PeekKeyword("&&");
+
+        private bool PeekNot() => PeekKeyword("NOT") || (Pos < Text.Length && Text[Pos] == '!'
+            && Pos + 1 < Text.Length && !char.IsWhiteSpace(Text[Pos + 1]));
+
+        private bool AtGroupEnd() => AtEnd || Text[Pos] is ')' or '）';
+
+        /// <summary>or := and (OR and)*. <paramref name="hadClause"/> tells syntax (a clause was there) from
+        /// analysis (it analyzed to nothing).</summary>
+        public Query? ParseOr(string? field, int depth, out bool hadClause)
+        {
+            var alternatives = new List<Query>();
+            var first = ParseAnd(field, depth, out hadClause);
+            if (first is not null) alternatives.Add(first);
+            while (true)
+            {
+                SkipWhitespace();
+                if (!PeekOr()) break;
+                int opPos = Pos;
+                if (!hadClause) throw new QueryParseException($"OR at position {opPos} needs a clause before it.", opPos);
+                Pos += 2; // "OR" and "||" are both two chars
+                var next = ParseAnd(field, depth, out bool nextHad);
+                if (!nextHad) throw new QueryParseException($"OR at position {opPos} needs a clause after it.", opPos);
+                if (next is not null) alternatives.Add(next);
+            }
+            return alternatives.Count switch
+            {
+                0 => null,
+                1 => alternatives[0],
+                _ => new BooleanQuery(alternatives.Select(q => new BooleanClause(q, Occur.Should)).ToArray()),
+            };
+        }
+
+        /// <summary>and := unary ((AND)? unary)*; the default operator is AND.</summary>
+        private Query? ParseAnd(string? field, int depth, out bool hadClause)
+        {
+            var clauses = new List<BooleanClause>();
+            hadClause = false;
+            while (true)
+            {
+                SkipWhitespace();
+                if (AtGroupEnd() || PeekOr()) break;
+                if (PeekAnd())
+                {
+                    int opPos = Pos;
+                    if (!hadClause) throw new QueryParseException($"AND at position {opPos} needs a clause before it.", opPos);
+                    Pos += Text[Pos] == '&' ? 2 : 3;
+                    SkipWhitespace();
+                    if (AtGroupEnd() || PeekOr() || PeekAnd())
+                        throw new QueryParseException($"AND at position {opPos} needs a clause after it.", opPos);
+                    continue;
+                }
+                var occur = Occur.Must;
+                int modifierPos = Pos;
+                if (PeekNot())
+                {
+                    Pos += Text[Pos] == '!' ? 1 : 3;
+                    occur = Occur.MustNot;
+                    SkipWhitespace();
+                    if (AtGroupEnd() || PeekOr() || PeekAnd())
+                        throw new QueryParseException($"NOT at position {modifierPos} needs a clause after it.", modifierPos);
+                }
+                else if (Text[Pos] is '+' or '-' or '＋' or '－')
+                {
+                    occur = Text[Pos] is '+' or '＋' ? Occur.Must : Occur.MustNot;
+                    Pos++;
+                    // A lone '+' or '-' (followed by a space) is punctuation, not an operator: ignore it.
+                    if (AtEnd || char.IsWhiteSpace(Text[Pos])) continue;
+                }
+                var q = ParseClause(field, depth, out bool isFilter);
+                hadClause = true;
+                if (q is null) continue;
+                if (isFilter && occur == Occur.Must) occur = Occur.Filter;
+                clauses.Add(new BooleanClause(q, occur));
+            }
+            if (clauses.Count == 0) return null;
+            if (clauses.All(c => c.Occur == Occur.MustNot))
+                clauses.Insert(0, new BooleanClause(MatchAllDocsQuery.Instance, Occur.Filter));
+            if (clauses.Count == 1 && clauses[0].Occur == Occur.Must) return clauses[0].Query;
+            return new BooleanQuery(clauses);
+        }
+
+        /// <summary>clause := [field:] ( '(' or ')' | "phrase" | range | term ) [^boost].</summary>
+        private Query? ParseClause(string? field, int depth, out bool isFilter)
+        {
+            isFilter = false;
+            int start = Pos;
+            (string Name, FieldKind Kind)? known = null;
+            int colon = FindFieldColon();
+            if (colon > Pos)
+            {
+                known = KnownField(Text.AsSpan(Pos, colon - Pos));
+                if (known is not null)
+                {
+                    if (field is not null && field != known.Value.Name)
+                        throw new QueryParseException($"Field '{known.Value.Name}' at position {start} is inside a group for field '{field}'.", start);
+                    Pos = colon + 1;
+                    if (AtEnd || char.IsWhiteSpace(Text[Pos]))
+                        throw new QueryParseException($"Field '{known.Value.Name}:' at position {start} needs a value.", start);
+                }
+            }
+            string? effectiveField = known?.Name ?? field;
+            var kind = known?.Kind ?? (field is null ? FieldKind.Text : KindOf(field));
+            isFilter = kind != FieldKind.Text;
+
+            Query? q;
+            char c = Text[Pos];
+            if (c is '(' or '（')
+            {
+                int open = Pos++;
+                if (depth + 1 > parser._options.MaxDepth)
+                    throw new QueryParseException($"Parentheses nested deeper than {parser._options.MaxDepth} at position {open}.", open);
+                q = ParseOr(effectiveField, depth + 1, out bool had);
+                SkipWhitespace();
+                if (AtEnd || Text[Pos] is not (')' or '）'))
+                    throw new QueryParseException($"Unbalanced '(' at position {open}: no ')' closes it.", open);
+                Pos++;
+                if (!had) throw new QueryParseException($"Empty parentheses at position {open}.", open);
+                // A group of filters (author:(a OR b)) filters; anything else scores.
+                isFilter = kind != FieldKind.Text;
+            }
+            else if (c is '"' or '“' or '”')
+            {
+                string phrase = ReadQuoted();
+                q = BuildValue(effectiveField, kind, phrase, start);
+            }
+            else if (c is '[' or '{')
+            {
+                if (kind != FieldKind.Date)
+                    throw new QueryParseException($"A range at position {Pos} is only supported for date: (date:[2026-01-01 TO 2026-01-31]).", Pos);
+                q = ReadDateRange(effectiveField!);
+            }
+            else
+            {
+                int termStart = Pos;
+                string term = ReadTerm();
+                if (term.Length == 0)
+                    throw new QueryParseException($"Unexpected '{Text[termStart]}' at position {termStart}.", termStart);
+                q = BuildValue(effectiveField, kind, term, termStart);
+            }
+
+            if (!AtEnd && Text[Pos] == '^')
+            {
+                int caret = Pos++;
+                int numStart = Pos;
+                while (Pos < Text.Length && (char.IsAsciiDigit(Text[Pos]) || Text[Pos] == '.')) Pos++;
+                if (!float.TryParse(Text.AsSpan(numStart, Pos - numStart), NumberStyles.Float, CultureInfo.InvariantCulture, out float boost)
+                    || boost < 0 || float.IsInfinity(boost) || !IsTermEnd(Pos))
+                    throw new QueryParseException($"Boost at position {caret} must be a non-negative number (e.g. ^2).", caret);
+                if (q is not null && !isFilter) q = new BoostQuery(q, boost);
+            }
+            return q;
+        }
+
+        private static FieldKind KindOf(string field) =>
+            field == NewsFields.PublishedDay ? FieldKind.Date
+            : field is NewsFields.Author or NewsFields.Section or NewsFields.Id ? FieldKind.Keyword
+            : FieldKind.Text;
+
+        /// <summary>Index of the ':' ending a field name at the cursor, or -1.</summary>
+        private int FindFieldColon()
+        {
+            int i = Pos;
+            while (i < Text.Length && (char.IsAsciiLetter(Text[i]) || Text[i] == '.')) i++;
+            return i > Pos && i < Text.Length && Text[i] is ':' or '：' ? i : -1;
+        }
+
+        private string ReadTerm()
+        {
+            var sb = new StringBuilder();
+            while (!IsTermEnd(Pos))
+            {
+                char c = Text[Pos];
+                if (c == '\\')
+                {
+                    if (Pos + 1 >= Text.Length)
+                        throw new QueryParseException($"Escape character at position {Pos} escapes nothing.", Pos);
+                    sb.Append(Text[Pos + 1]);
+                    Pos += 2;
+                    continue;
+                }
+                sb.Append(c);
+                Pos++;
+            }
+            return sb.ToString();
+        }
+
+        private string ReadQuoted()
+        {
+            int open = Pos;
+            char close = Text[Pos] == '“' ? '”' : '"';
+            Pos++;
+            var sb = new StringBuilder();
+            while (true)
+            {
+                if (AtEnd) throw new QueryParseException($"Unbalanced quote at position {open}: the phrase is not closed.", open);
+                char c = Text[Pos];
+                if (c == '\\' && Pos + 1 < Text.Length) { sb.Append(Text[Pos + 1]); Pos += 2; continue; }
+                // Accept either closing quote: users mix ASCII and full-width quotes.
+                if (c == close || c == '"' || c == '”') { Pos++; break; }
+                sb.Append(c);
+                Pos++;
+            }
+            return sb.ToString();
+        }
+
+        private Query? BuildValue(string? field, FieldKind kind, string value, int at)
+        {
+            switch (kind)
+            {
+                case FieldKind.Keyword:
+                    value = value.Trim();
+                    if (value.Length == 0) throw new QueryParseException($"Field '{field}' at position {at} needs a value.", at);
+                    CountTerm(at);
+                    return new KeywordQuery(field!, value);
+                case FieldKind.Date:
+                    var (lo, hi) = ParseDay(value.Trim(), at);
+                    return new NumericRangeQuery(field!, lo, hi);
+                default:
+                    if (value.Trim().Length == 0) return null;
+                    CountTerm(at);
+                    return parser.BuildText(value, field is null ? DefaultWordFields : [field]);
+            }
+        }
+
+        private void CountTerm(int at)
+        {
+            if (++_terms > parser._options.MaxTerms)
+                throw new QueryParseException($"Too many terms: at most {parser._options.MaxTerms} words or phrases (position {at}).", at);
+        }
+
+        private Query ReadDateRange(string field)
+        {
+            int open = Pos;
+            bool lowInclusive = Text[Pos] == '[';
+            int close = Text.IndexOfAny([']', '}'], Pos + 1);
+            if (close < 0) throw new QueryParseException($"Unbalanced '{Text[open]}' at position {open}: the range is not closed.", open);
+            bool highInclusive = Text[close] == ']';
+            string inner = Text[(open + 1)..close];
+            Pos = close + 1;
+            var parts = inner.Split(" TO ", 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2)
+                throw new QueryParseException($"A date range at position {open} looks like [2026-01-01 TO 2026-01-31].", open);
+            long lo = parts[0] == "*" ? long.MinValue + 1 : ParseDay(parts[0], open + 1).Lo;
+            long hi = parts[1] == "*" ? long.MaxValue : ParseDay(parts[1], open + 1).Hi;
+            if (!lowInclusive && parts[0] != "*") lo = ParseDay(parts[0], open + 1).Hi + 1;
+            if (!highInclusive && parts[1] != "*") hi = ParseDay(parts[1], open + 1).Lo - 1;
+            return new NumericRangeQuery(field, lo, hi);
+        }
+
+        /// <summary>yyyy-MM-dd is one day, yyyy-MM a month, yyyy a year: as days since 1970-01-01.</summary>
+        private static (long Lo, long Hi) ParseDay(string s, int at)
+        {
+            var ci = CultureInfo.InvariantCulture;
+            if (DateOnly.TryParseExact(s, "yyyy-MM-dd", ci, DateTimeStyles.None, out var day))
+                return (Days(day), Days(day));
+            if (DateOnly.TryParseExact(s, "yyyy-MM", ci, DateTimeStyles.None, out var month))
+                return (Days(month), Days(month.AddMonths(1)) - 1);
+            if (s.Length == 4 && DateOnly.TryParseExact(s, "yyyy", ci, DateTimeStyles.None, out var year))
+                return (Days(year), Days(year.AddYears(1)) - 1);
+            throw new QueryParseException($"Date '{s}' at position {at} must be yyyy-MM-dd, yyyy-MM or yyyy.", at);
+        }
+
+        private static long Days(DateOnly d) => d.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+    }
+}

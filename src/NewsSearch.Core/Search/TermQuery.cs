@@ -1,0 +1,164 @@
+using NewsSearch.Core.Index;
+
+namespace NewsSearch.Core.Search;
+
+/// <summary>One term of one analyzed field, scored with BM25.</summary>
+public sealed class TermQuery(string field, string term) : Query
+{
+    public string Field { get; } = field;
+
+    public string Term { get; } = term;
+
+    public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost)
+    {
+        long df = searcher.Reader.DocFreq(Field, Term);
+        if (df == 0) return EmptyWeight.Instance;
+        var stats = searcher.GetFieldStatistics(Field);
+        float idf = BM25Similarity.Idf(df, Math.Max(stats.DocCount, df));
+        return new TermWeight(this, searcher.Similarity.CreateScorer(boost, idf, stats), needsScores);
+    }
+
+    public override string ToString() => $"{Field}:{QuoteIfNeeded(Term)}";
+
+    internal static string QuoteIfNeeded(string s) =>
+        s.Length == 0 || s.AsSpan().IndexOfAny(" \t\"():^[]{}") >= 0 ? "\"" + s.Replace("\"", "\\\"") + "\"" : s;
+
+    private sealed class TermWeight(TermQuery query, BM25Scorer sim, bool needsScores) : Weight
+    {
+        public override Scorer? GetScorer(LeafReader leaf)
+        {
+            var postings = leaf.GetPostings(query.Field, query.Term, withPositions: false);
+            if (postings is null) return null;
+            return needsScores
+                ? new TermScorer(postings, sim, leaf, query.Field)
+                : new ConstantScorer(new PostingsScorer(postings), 0f);
+        }
+    }
+}
+
+/// <summary>Scores a term's postings with BM25 using the field length of each document.</summary>
+internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, LeafReader leaf, string field) : Scorer
+{
+    public override int DocId => postings.DocId;
+    public override int NextDoc() => postings.NextDoc();
+    public override int Advance(int target) => postings.Advance(target);
+    public override float Score() => sim.Score(postings.Freq, leaf.GetFieldLength(field, postings.DocId));
+    public override long Cost => postings.Cost;
+}
+
+/// <summary>A postings list as an unscored iterator.</summary>
+internal sealed class PostingsScorer(PostingsEnum postings) : Scorer
+{
+    public override int DocId => postings.DocId;
+    public override int NextDoc() => postings.NextDoc();
+    public override int Advance(int target) => postings.Advance(target);
+    public override float Score() => 0f;
+    public override long Cost => postings.Cost;
+}
+
+/// <summary>Replaces the wrapped scorer's score by a constant (filters, keyword fields, prefix matches).</summary>
+internal sealed class ConstantScorer(Scorer inner, float score) : Scorer
+{
+    public override int DocId => inner.DocId;
+    public override int NextDoc() => inner.NextDoc();
+    public override int Advance(int target) => inner.Advance(target);
+    public override float Score() => score;
+    public override long Cost => inner.Cost;
+}
+
+internal sealed class EmptyWeight : Weight
+{
+    public static readonly EmptyWeight Instance = new();
+    public override Scorer? GetScorer(LeafReader leaf) => null;
+}
+
+/// <summary>
+/// An exact value of an untokenized field (author, section, id): matches with a constant score (the boost).
+/// Uses the field's postings; for a segment that only keeps the field as a sorted doc value (section),
+/// falls back to comparing each document's value.
+/// </summary>
+public sealed class KeywordQuery(string field, string value) : Query
+{
+    public string Field { get; } = field;
+
+    public string Value { get; } = value;
+
+    public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) =>
+        new KeywordWeight(this, needsScores ? boost : 0f);
+
+    public override string ToString() => $"{Field}:{TermQuery.QuoteIfNeeded(Value)}";
+
+    private sealed class KeywordWeight(KeywordQuery query, float score) : Weight
+    {
+        public override Scorer? GetScorer(LeafReader leaf)
+        {
+            if (leaf.GetTerms(query.Field) is null)
+                return leaf.MaxDoc == 0 ? null : new SortedValueScorer(leaf, query.Field, query.Value, score);
+            var postings = leaf.GetPostings(query.Field, query.Value, withPositions: false);
+            return postings is null ? null : new ConstantScorer(new PostingsScorer(postings), score);
+        }
+    }
+
+    private sealed class SortedValueScorer(LeafReader leaf, string field, string value, float score) : Scorer
+    {
+        private int _doc = -1;
+        public override int DocId => _doc;
+        public override int NextDoc() => Advance(_doc + 1);
+        public override int Advance(int target)
+        {
+            for (int d = target; d < leaf.MaxDoc; d++)
+                if (string.Equals(leaf.GetSortedValue(field, d), value, StringComparison.Ordinal))
+                    return _doc = d;
+            return _doc = NoMoreDocs;
+        }
+        public override float Score() => score;
+        public override long Cost => leaf.MaxDoc;
+    }
+}
+
+/// <summary>
+/// Documents whose numeric doc value lies in [Min, Max] (e.g. published day as days since 1970-01-01).
+/// A filter: constant score; checks values one document at a time, so it is cheap inside a conjunction.
+/// </summary>
+public sealed class NumericRangeQuery(string field, long min, long max) : Query
+{
+    public string Field { get; } = field;
+
+    public long Min { get; } = min;
+
+    public long Max { get; } = max;
+
+    public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) =>
+        Min > Max ? EmptyWeight.Instance : new RangeWeight(this, needsScores ? boost : 0f);
+
+    public override string ToString()
+    {
+        static string F(long v, bool low) => v == (low ? long.MinValue + 1 : long.MaxValue) ? "*"
+            : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"{Field}:[{F(Min, true)} TO {F(Max, false)}]";
+    }
+
+    private sealed class RangeWeight(NumericRangeQuery q, float score) : Weight
+    {
+        public override Scorer? GetScorer(LeafReader leaf) => leaf.MaxDoc == 0 ? null : new RangeScorer(leaf, q, score);
+    }
+
+    private sealed class RangeScorer(LeafReader leaf, NumericRangeQuery q, float score) : Scorer
+    {
+        private int _doc = -1;
+        public override int DocId => _doc;
+        public override int NextDoc() => Advance(_doc + 1);
+        public override int Advance(int target)
+        {
+            for (int d = target; d < leaf.MaxDoc; d++)
+            {
+                // long.MinValue marks "unknown" and never matches (Min is at least long.MinValue + 1).
+                long v = leaf.GetNumericValue(q.Field, d);
+                if (v >= q.Min && v <= q.Max && v != long.MinValue) return _doc = d;
+            }
+            return _doc = NoMoreDocs;
+        }
+        public override float Score() => score;
+        public override long Cost => leaf.MaxDoc;
+    }
+}

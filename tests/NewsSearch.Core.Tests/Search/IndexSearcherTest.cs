@@ -1,0 +1,140 @@
+using NUnit.Framework;
+using NewsSearch.Core.Index;
+using NewsSearch.Core.Search;
+
+namespace NewsSearch.Core.Tests.Search;
+
+[TestFixture]
+public class IndexSearcherTest
+{
+    private static DirectoryReader Open(params string[] bodies) =>
+        new([MemoryLeafReader.Build(bodies.Select((b, i) => new TestDoc("d" + i, "", b)).ToList(), f => TestAnalyzers.For(f, false))], 0, 1);
+
+    private static string[] Ids(IndexSearcher s, TopDocs top) => top.ScoreDocs.Select(d => s.GetId(d.Doc)).ToArray();
+
+    [Test]
+    public void TestTermScoreIsLuceneBm25()
+    {
+        // body tokens: d0 "经济 经济 合作" (3), d1 "经济" (1), d2 "合作" (1); avgdl 5/3.
+        var reader = Open("经济经济合作", "经济", "合作");
+        var searcher = new IndexSearcher(reader);
+        var top = searcher.Search(new TermQuery(NewsFields.Body, "经济"), 10);
+        double idf = Math.Log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+        double avgdl = 5.0 / 3;
+        double Expected(double tf, double dl) => idf * tf / (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avgdl));
+        Assert.That(Ids(searcher, top), Is.EqualTo(new[] { "d1", "d0" }));
+        Assert.That(top.ScoreDocs[0].Score, Is.EqualTo(Expected(1, 1)).Within(1e-5));
+        Assert.That(top.ScoreDocs[1].Score, Is.EqualTo(Expected(2, 3)).Within(1e-5));
+    }
+
+    [Test]
+    public void TestBoostMultipliesScore()
+    {
+        var searcher = new IndexSearcher(Open("经济", "合作"));
+        float plain = searcher.Search(new TermQuery(NewsFields.Body, "经济"), 1).ScoreDocs[0].Score;
+        float boosted = searcher.Search(new BoostQuery(new TermQuery(NewsFields.Body, "经济"), 2.5f), 1).ScoreDocs[0].Score;
+        Assert.That(boosted, Is.EqualTo(plain * 2.5f).Within(1e-5));
+    }
+
+    [Test]
+    public void TestPhraseCountsOccurrencesAtExactPositions()
+    {
+        var searcher = new IndexSearcher(Open("经济合作经济合作", "合作经济", "经济和合作", "经济合作"));
+        var phrase = new PhraseQuery(NewsFields.Body, [("经济", 0), ("合作", 2)]);
+        var top = searcher.Search(phrase, 10);
+        Assert.That(Ids(searcher, top), Is.EqualTo(new[] { "d0", "d3" }).Or.EqualTo(new[] { "d3", "d0" }));
+        Assert.That(top.TotalHits, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void TestPhraseWithRepeatedTerm()
+    {
+        var searcher = new IndexSearcher(Open("合作合作", "合作", "合作和合作"));
+        var top = searcher.Search(new PhraseQuery(NewsFields.Body, [("合作", 0), ("合作", 2)]), 10);
+        Assert.That(Ids(searcher, top), Is.EqualTo(new[] { "d0" }));
+    }
+
+    [Test]
+    public void TestTopNKeepsBestAndCountsAll()
+    {
+        var bodies = Enumerable.Range(0, 50).Select(i => string.Concat(Enumerable.Repeat("经济", 1 + i % 5)) + "合作").ToArray();
+        var searcher = new IndexSearcher(Open(bodies));
+        var query = new TermQuery(NewsFields.Body, "经济");
+        var all = searcher.Search(query, 100);
+        var top = searcher.Search(query, 7);
+        Assert.That(top.TotalHits, Is.EqualTo(50));
+        Assert.That(top.ScoreDocs, Is.EqualTo(all.ScoreDocs.Take(7).ToArray()));
+        // Equal scores: lower doc id first.
+        for (int i = 1; i < all.ScoreDocs.Length; i++)
+        {
+            var (a, b) = (all.ScoreDocs[i - 1], all.ScoreDocs[i]);
+            Assert.That(a.Score > b.Score || (a.Score == b.Score && a.Doc < b.Doc), $"{a} before {b}");
+        }
+    }
+
+    [Test]
+    public void TestDeletedDocumentsAreSkippedAcrossSegments()
+    {
+        var docs = new[] { "经济", "经济", "合作", "经济", "经济合作" }.Select((b, i) => new TestDoc("d" + i, "", b)).ToList();
+        var a = MemoryLeafReader.Build(docs.Take(2).ToList(), f => TestAnalyzers.For(f, false));
+        var b = MemoryLeafReader.Build(docs.Skip(2).ToList(), f => TestAnalyzers.For(f, false), 2);
+        b.Delete("d3");
+        var searcher = new IndexSearcher(new DirectoryReader([a, b], 0, 1));
+        var top = searcher.Search(new TermQuery(NewsFields.Body, "经济"), 10);
+        Assert.That(Ids(searcher, top), Is.EquivalentTo(new[] { "d0", "d1", "d4" }));
+        Assert.That(top.TotalHits, Is.EqualTo(3));
+        Assert.That(searcher.Count(new TermQuery(NewsFields.Body, "经济")), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void TestEmptySegmentsResolve()
+    {
+        var empty = MemoryLeafReader.Build([], f => TestAnalyzers.For(f, false));
+        var one = MemoryLeafReader.Build([new TestDoc("x", "", "经济")], f => TestAnalyzers.For(f, false));
+        var searcher = new IndexSearcher(new DirectoryReader([empty, one, empty], 0, 1));
+        var top = searcher.Search(new TermQuery(NewsFields.Body, "经济"), 10);
+        Assert.That(Ids(searcher, top), Is.EqualTo(new[] { "x" }));
+    }
+
+    [Test]
+    public void TestMinimumShouldMatch()
+    {
+        var searcher = new IndexSearcher(Open("经济合作", "经济", "合作发展", "经济合作发展"));
+        BooleanClause Should(string t) => new(new TermQuery(NewsFields.Body, t), Occur.Should);
+        var q = new BooleanQuery([Should("经济"), Should("合作"), Should("发展")], minimumShouldMatch: 2);
+        Assert.That(Ids(searcher, searcher.Search(q, 10)), Is.EquivalentTo(new[] { "d0", "d2", "d3" }));
+        var q3 = new BooleanQuery([Should("经济"), Should("合作"), Should("发展")], minimumShouldMatch: 3);
+        Assert.That(Ids(searcher, searcher.Search(q3, 10)), Is.EqualTo(new[] { "d3" }));
+    }
+
+    [Test]
+    public void TestShouldClausesAddToRequiredScore()
+    {
+        var searcher = new IndexSearcher(Open("经济合作", "经济"));
+        var q = new BooleanQuery([
+            new(new TermQuery(NewsFields.Body, "经济"), Occur.Must),
+            new(new TermQuery(NewsFields.Body, "合作"), Occur.Should)]);
+        var top = searcher.Search(q, 10);
+        Assert.That(top.TotalHits, Is.EqualTo(2));
+        Assert.That(Ids(searcher, top)[0], Is.EqualTo("d0"));
+    }
+
+    [Test]
+    public void TestFilterClauseDoesNotScore()
+    {
+        var searcher = new IndexSearcher(Open("经济合作", "经济"));
+        var plain = searcher.Search(new TermQuery(NewsFields.Body, "经济"), 10);
+        var filtered = searcher.Search(new BooleanQuery([
+            new(new TermQuery(NewsFields.Body, "经济"), Occur.Must),
+            new(new TermQuery(NewsFields.Body, "合作"), Occur.Filter)]), 10);
+        Assert.That(filtered.ScoreDocs.Single().Score, Is.EqualTo(plain.ScoreDocs.Single(d => d.Doc == 0).Score));
+    }
+
+    [Test]
+    public void TestPrefixExpansionIsCapped()
+    {
+        var searcher = new IndexSearcher(Open("经济", "经常", "经过"));
+        Assert.That(searcher.Search(new PrefixQuery(NewsFields.BodyGrams, "经"), 10).TotalHits, Is.EqualTo(3));
+        Assert.That(searcher.Search(new PrefixQuery(NewsFields.BodyGrams, "经", maxExpansions: 1), 10).TotalHits, Is.EqualTo(1));
+    }
+}
