@@ -33,7 +33,7 @@ public static class IngestCommands
         parse.Arguments.Add(page);
         parse.Options.Add(date);
         parse.Options.Add(encoding);
-        parse.SetAction(r => Parse(r.GetValue(page)!, Options(r.GetValue(date), r.GetValue(encoding))));
+        parse.SetAction(r => Guard(() => Parse(r.GetValue(page)!, Options(r.GetValue(date), r.GetValue(encoding)))));
 
         var idate = DateOption();
         var iencoding = EncodingOption();
@@ -42,12 +42,12 @@ public static class IngestCommands
         ingest.Arguments.Add(paths);
         ingest.Options.Add(idate);
         ingest.Options.Add(iencoding);
-        ingest.SetAction(r =>
+        ingest.SetAction(r => Guard(() =>
         {
             var code = Ingest(globals.DataFolder(r), r.GetValue(paths)!, Options(r.GetValue(idate), r.GetValue(iencoding)));
             IndexAfterIngest(globals.DataFolder(r), r);
             return code;
-        });
+        }));
         return [parse, ingest];
     }
 
@@ -58,7 +58,7 @@ public static class IngestCommands
         var bench = new Command("parse", "Page parsing throughput (MB/s of UTF-8 page text, one core) and allocations");
         bench.Options.Add(mb);
         bench.Options.Add(pages);
-        bench.SetAction(r => BenchParse(r.GetValue(mb), r.GetValue(pages)));
+        bench.SetAction(r => Guard(() => BenchParse(r.GetValue(mb), r.GetValue(pages))));
         return [bench];
     }
 
@@ -69,6 +69,17 @@ public static class IngestCommands
     {
         _ = dataFolder; _ = r;
         Console.WriteLine("indexing: pending index stage");
+    }
+
+    /// <summary>User errors as one line on stderr and an exit code, never a stack trace.</summary>
+    private static int Guard(Func<int> action)
+    {
+        try { return action(); }
+        catch (CliException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return e.ExitCode;
+        }
     }
 
     private static IngestOptions Options(string? date, string? encoding)
