@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using System.Text;
 using NewsSearch.Core.Ingest;
 
 namespace NewsSearch.Core.Tests.Ingest;
@@ -89,5 +90,34 @@ public class ArticleJsonReaderTests
     {
         var r = ArticleJsonReader.Read("{\"id\":\"1\",\"title\":\"甲\",\"body\":\"正文。\"}\n{\"id\":\"2\",\"title\":\"乙\",\"body\":\"正文。\"}\n", "f.json", jsonLines: false);
         Assert.That(r.Articles.Select(a => a.Id), Is.EqualTo(new[] { "1", "2" }));
+    }
+
+    [Test]
+    public void TestStreamedJsonLinesInBatchesWithBadBytesAndLongLines()
+    {
+        var longBody = new string('字', 700_000); // 2.1 MB of UTF-8: longer than the read buffer
+        var lines = new List<byte[]>
+        {
+            Encoding.UTF8.GetBytes("{\"id\":\"a\",\"title\":\"甲\",\"body\":\"正文。\"}\r\n"),
+            Encoding.UTF8.GetBytes("not json\n"),
+            Encoding.UTF8.GetBytes("{\"id\":\"b\",\"title\":\"乙\",\"body\":\"" + longBody + "\"}\n"),
+            Encoding.UTF8.GetBytes("\n"),
+        };
+        byte[] bad = [.. Encoding.UTF8.GetBytes("{\"id\":\"c\",\"title\":\"丙"), 0xFF, .. Encoding.UTF8.GetBytes("\",\"body\":\"正文。\"}")];
+        lines.Add(bad); // last line without a newline
+        byte[] all = [0xEF, 0xBB, 0xBF, .. lines.SelectMany(l => l)];
+        long badOffset = all.Length - bad.Length + Array.IndexOf(bad, (byte)0xFF);
+
+        var issues = new List<DecodeIssue>();
+        long lastPosition = 0;
+        var batches = ArticleJsonReader.ReadLines(new MemoryStream(all), "s.jsonl", issues, batchSize: 1, position: p => lastPosition = p).ToList();
+        var articles = batches.SelectMany(b => b.Articles).ToList();
+        Assert.That(articles.Select(a => a.Id), Is.EqualTo(new[] { "a", "b", "c" }));
+        Assert.That(articles[1].Body, Has.Length.EqualTo(longBody.Length));
+        Assert.That(articles[2].Title, Is.EqualTo("丙\uFFFD"));
+        Assert.That(articles.Select(a => a.SourceStartLine), Is.EqualTo(new int?[] { 1, 3, 5 }));
+        Assert.That(batches.SelectMany(b => b.Rejects).Select(r => (r.Line, r.Field)), Is.EqualTo(new[] { (2, "(json)") }));
+        Assert.That(issues.Single().ByteOffset, Is.EqualTo(badOffset));
+        Assert.That(lastPosition, Is.EqualTo(all.Length));
     }
 }
