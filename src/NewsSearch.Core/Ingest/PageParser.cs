@@ -46,6 +46,9 @@ public static class PageParser
         /// <summary>A paragraph is open for appending (the last one in <see cref="Body"/>).</summary>
         public bool InParagraph;
         public bool CurrentOpen;
+        /// <summary>Character pairs of title and body up to <see cref="KnownUpTo"/>, built on first need.</summary>
+        public HashSet<int>? KnownPairs;
+        public int KnownUpTo;
 
         public void StartParagraph(ReadOnlySpan<char> text)
         {
@@ -73,7 +76,6 @@ public static class PageParser
         private readonly List<Draft> _drafts = [];
         private readonly List<(int Unit, string Text)> _banners = [];
         private readonly List<(int Unit, string Text)> _editors = [];
-        private readonly HashSet<int> _knownPairs = [];
         private readonly HashSet<int> _blockPairs = [];
 
         private ReadOnlySpan<char> Span(int i) => text.AsSpan(_units[i].Start, _units[i].Length);
@@ -399,20 +401,37 @@ public static class PageParser
         /// True when units [i, to) are a long run of text with little vocabulary in common with the article so far:
         /// text continued from some other article, not the other half of a sentence cut by a column jump.
         /// </summary>
+        private const int BlockWindow = 800;
+
         private bool IsForeignBlock(Draft d, int i, int to)
         {
-            int chars = 0;
-            for (int k = i; k < to; k++)
-                if (_units[k].Kind is UnitKind.Text or UnitKind.Headline) chars += _units[k].Length;
+            // Look at most BlockWindow characters ahead and back, so a page of endless open lines stays linear.
+            int chars = 0, last = i;
+            for (; last < to && chars < BlockWindow; last++)
+                if (_units[last].Kind is UnitKind.Text or UnitKind.Headline) chars += _units[last].Length;
             if (chars < options.MinFragmentChars) return false;
-            var known = _knownPairs;
+            // The article's pairs are collected once per record and then only for text appended since.
+            if (d.KnownPairs is null)
+            {
+                d.KnownPairs = [];
+                AddPairs(d.KnownPairs, d.Title);
+                AddPairs(d.KnownPairs, d.Subtitle);
+            }
+            var known = d.KnownPairs;
+            if (d.KnownUpTo < d.Body.Length)
+            {
+                int from = Math.Max(0, d.KnownUpTo - 1), pos = 0;
+                foreach (var chunk in d.Body.GetChunks())
+                {
+                    var span = chunk.Span;
+                    if (pos + span.Length > from) AddPairs(known, span[Math.Max(0, from - pos)..]);
+                    pos += span.Length;
+                }
+                d.KnownUpTo = d.Body.Length;
+            }
             var block = _blockPairs;
-            known.Clear();
             block.Clear();
-            AddPairs(known, d.Title);
-            AddPairs(known, d.Subtitle);
-            foreach (var chunk in d.Body.GetChunks()) AddPairs(known, chunk.Span);
-            for (int k = i; k < to; k++)
+            for (int k = i; k < last; k++)
                 if (_units[k].Kind is UnitKind.Text or UnitKind.Headline) AddPairs(block, Span(k));
             if (block.Count == 0) return false;
             int shared = 0;
@@ -561,7 +580,12 @@ public static class PageParser
         private static string? SectionFor(List<(int Unit, string Text)> marks, int unit, List<Start> starts)
         {
             string? found = null;
-            foreach (var m in marks) if (m.Unit < unit) found = m.Text;
+            int lo = 0, hi = marks.Count - 1; // marks are in unit order: the last one above the unit
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (marks[mid].Unit < unit) { found = marks[mid].Text; lo = mid + 1; } else hi = mid - 1;
+            }
             if (found is null && marks.Count > 0 && starts.Count > 0 && marks[0].Unit > starts[^1].FirstUnit) found = marks[0].Text;
             return found;
         }

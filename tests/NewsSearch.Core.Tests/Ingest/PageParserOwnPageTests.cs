@@ -92,4 +92,16 @@ public class PageParserOwnPageTests
         var junk = Parse("（（（）\n本报讯(\n”“”\n——\n株洲日报(记者/\n" + new string('字', 5000));
         Assert.That(junk.Articles, Is.Not.Null);
     }
+
+    [Test]
+    public void TestHugePagesOfOpenLinesAndBannersStayLinear()
+    {
+        // 4000 long lines that never end a sentence, 2000 banners and bylines: must parse, not crawl.
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < 4000; i++) sb.Append("这是一段没有句号的文字用来测试分栏接续").Append(i % 10).Append("而且还要再长一些以免被当作标题来处理的内容\n\n");
+        for (int i = 0; i < 2000; i++) sb.Append("要闻·本地\n\n标题").Append(i).Append("\n\n本报讯(记者 张三) 正文。\n\n");
+        var page = Parse(sb.ToString());
+        Assert.That(page.Articles.Count(a => a.Kind == ArticleKind.Article), Is.EqualTo(2000));
+        Assert.That(page.Articles.All(a => a.Kind != ArticleKind.Article || a.Section == "要闻·本地"), Is.True);
+    }
 }
