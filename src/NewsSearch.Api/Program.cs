@@ -1,7 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddOpenApi();
-var app = builder.Build();
-app.MapOpenApi();
-app.Run();
+NewsSearch.Api.NewsSearchApp.Build(args).Run();
 
 public partial class Program;

@@ -1,8 +1,75 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using NewsSearch.Api;
+using NewsSearch.Core;
+using NewsSearch.Core.Store;
 
 namespace NewsSearch.Cli.Commands;
 
+/// <summary>`serve` starts the API host on the data folder; `count` tells how many articles the store holds.</summary>
 public static class ServeCommand
 {
-    public static IEnumerable<Command> Create(CliGlobals globals) => [];
+    public static IEnumerable<Command> Create(CliGlobals globals)
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Addresses to listen on",
+            DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        };
+        var adminKey = new Option<string?>("--admin-key") { Description = "Key for admin endpoints (X-Admin-Key); without it only local callers" };
+        var serve = new Command("serve", "Start the REST API and the newsroom page") { urls, adminKey };
+        serve.SetAction(async (r, ct) =>
+        {
+            var args = new List<string> { "--data", globals.DataFolder(r), "--urls", r.GetValue(urls)! };
+            if (r.GetValue(globals.Dictionary) is { } dict) args.AddRange(["--dict", Path.GetFullPath(dict)]);
+            if (r.GetValue(globals.UserDictionary) is { } user) args.AddRange(["--user-dict", Path.GetFullPath(user)]);
+            if (r.GetValue(adminKey) is { } key) args.AddRange(["--admin-key", key]);
+            WebApplication app;
+            try
+            {
+                app = NewsSearchApp.Build([.. args]);
+                await app.StartAsync(ct);
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or InvalidOperationException)
+            {
+                throw new CliException($"cannot start the server: {e.Message}");
+            }
+            Console.WriteLine($"NewsSearch serving {globals.DataFolder(r)} on {string.Join(", ", app.Urls)}");
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+
+        var count = new Command("count", "Print the number of articles in the store");
+        count.SetAction(r =>
+        {
+            string data = globals.DataFolder(r);
+            if (!File.Exists(Path.Combine(data, ArticleStore.FileName))) { Console.WriteLine(0); return 0; }
+            using var store = new ArticleStore(data);
+            Console.WriteLine(store.Count);
+            return 0;
+        });
+        return [serve, count];
+    }
+
+    /// <summary>Opens the engine for a command, turning setup errors (e.g. a missing dictionary) into CLI errors.</summary>
+    public static NewsEngine OpenEngine(CliGlobals globals, ParseResult r, bool catchUp = true)
+    {
+        try
+        {
+            return NewsEngine.Open(globals.DataFolder(r), new NewsEngineOptions
+            {
+                Analysis = new Core.Analysis.AnalysisOptions
+                {
+                    DictionaryPath = r.GetValue(globals.Dictionary),
+                    UserDictionaryPath = r.GetValue(globals.UserDictionary),
+                },
+                CatchUpOnOpen = catchUp,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or DirectoryNotFoundException)
+        {
+            throw new CliException(e.Message);
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NewsSearch.Core.Analysis;
 
 /// <summary>Where analysis finds its data. Null paths mean defaults (Debian's python3-jieba dictionary).</summary>
@@ -13,7 +15,35 @@ public sealed record AnalysisOptions
 
     /// <summary>Folder for the compiled dictionary cache (usually the data folder); null disables caching.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>Folder with finalseg's prob_start.py, prob_trans.py, prob_emit.py; default: "finalseg" beside the
+    /// dictionary, else Debian's.</summary>
+    public string? HmmFolder { get; init; }
+
+    /// <summary>File name of the newsroom dictionary picked up from the data folder when none is given.</summary>
+    public const string DefaultUserDictionaryFileName = "userdict.txt";
+
+    /// <summary>
+    /// The options every tool uses: cache under {data}/analysis-cache/, the user dictionary given or else
+    /// {data}/userdict.txt when that file exists, the dictionary given or else Debian's.
+    /// </summary>
+    public static AnalysisOptions ForDataFolder(string dataFolder, string? dictionaryPath = null, string? userDictionaryPath = null)
+    {
+        string defaultUser = Path.Combine(dataFolder, DefaultUserDictionaryFileName);
+        return new AnalysisOptions
+        {
+            DictionaryPath = dictionaryPath,
+            UserDictionaryPath = userDictionaryPath ?? (File.Exists(defaultUser) ? defaultUser : null),
+            CacheDirectory = dataFolder,
+        };
+    }
 }
+
+/// <summary>One token as the inspection tools show it.</summary>
+public sealed record AnalyzedToken(string Term, int StartOffset, int EndOffset, int Position, int PositionLength, string Type);
+
+/// <summary>The tokens one field's chain ("index" or "query") makes of a text.</summary>
+public sealed record FieldAnalysis(string Field, string Chain, string Analyzer, IReadOnlyList<AnalyzedToken> Tokens);
 
 /// <summary>
 /// The analysis chains of the news schema (<see cref="NewsFields"/>), built once per process from the dictionary.
@@ -21,5 +51,112 @@ public sealed record AnalysisOptions
 /// </summary>
 public sealed partial class NewsAnalysis
 {
-    // Implemented in the Analysis stage: Load(options), Signature, IndexAnalyzer(field), QueryAnalyzer(field).
+    public const string AnalyzerName = "news-zh";
+    /// <summary>Bump whenever a change to the code changes tokens (the index then rebuilds or refuses).</summary>
+    public const int AnalyzerVersion = 1;
+
+    internal PrefixDictionary Dictionary { get; }
+    internal HmmModel Hmm { get; }
+
+    private readonly NewsAnalyzer _wordsIndex, _wordsQuery, _gramsIndex, _gramsQuery;
+
+    /// <summary>Name, version and hash of dictionary + user dictionary + HMM tables; recorded in every index commit.</summary>
+    public AnalysisSignature Signature { get; }
+
+    /// <summary>How long <see cref="Load"/> took, in milliseconds.</summary>
+    public double LoadMilliseconds { get; private init; }
+
+    /// <summary>True when the compiled dictionary came from the cache rather than from dict.txt.</summary>
+    public bool LoadedFromCache { get; private init; }
+
+    /// <summary>Where the compiled dictionary is cached (null when caching is off).</summary>
+    public string? CachePath { get; private init; }
+
+    /// <summary>Number of trie nodes (words and prefixes) of the loaded dictionary.</summary>
+    public int DictionaryNodeCount => Dictionary.NodeCount;
+
+    private NewsAnalysis(PrefixDictionary dictionary, HmmModel hmm, string hash)
+    {
+        Dictionary = dictionary;
+        Hmm = hmm;
+        Signature = new AnalysisSignature(AnalyzerName, AnalyzerVersion, hash);
+        _wordsIndex = new NewsAnalyzer(this, ChainKind.WordsIndex, "news-zh-words");
+        _wordsQuery = new NewsAnalyzer(this, ChainKind.WordsQuery, "news-zh-words-query");
+        _gramsIndex = new NewsAnalyzer(this, ChainKind.GramsIndex, "news-zh-grams");
+        _gramsQuery = new NewsAnalyzer(this, ChainKind.GramsQuery, "news-zh-grams-query");
+    }
+
+    /// <summary>
+    /// Loads (or compiles and caches) the dictionary and HMM tables.
+    /// Throws <see cref="AnalysisLoadException"/> with an actionable message when the dictionary is missing or bad.
+    /// </summary>
+    public static NewsAnalysis Load(AnalysisOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var sw = Stopwatch.StartNew();
+        TextNormalizer.Warm();
+        var compiled = DictionaryCompiler.Load(options);
+        return new NewsAnalysis(compiled.Dictionary, compiled.Hmm, compiled.Hash)
+        {
+            LoadMilliseconds = sw.Elapsed.TotalMilliseconds,
+            LoadedFromCache = compiled.FromCache,
+            CachePath = compiled.CachePath,
+        };
+    }
+
+    /// <summary>True for the CJK bigram fields (title.cjk, body.cjk).</summary>
+    public static bool IsGramField(string field) => field is NewsFields.TitleGrams or NewsFields.BodyGrams;
+
+    /// <summary>The index-time chain of a text field: words + sub-words for title/body, bigrams for the .cjk fields.</summary>
+    public Analyzer IndexAnalyzer(string field) => field switch
+    {
+        NewsFields.Title or NewsFields.Body => _wordsIndex,
+        NewsFields.TitleGrams or NewsFields.BodyGrams => _gramsIndex,
+        _ => throw new ArgumentException($"'{field}' is not an analyzed text field (expected one of {string.Join(", ", NewsFields.TextFields)})", nameof(field)),
+    };
+
+    /// <summary>The query-time chain: words without sub-words and without stop words; bigrams (a lone CJK char as a unigram).</summary>
+    public Analyzer QueryAnalyzer(string field) => field switch
+    {
+        NewsFields.Title or NewsFields.Body => _wordsQuery,
+        NewsFields.TitleGrams or NewsFields.BodyGrams => _gramsQuery,
+        _ => throw new ArgumentException($"'{field}' is not an analyzed text field (expected one of {string.Join(", ", NewsFields.TextFields)})", nameof(field)),
+    };
+
+    /// <summary>A raw jieba segmenter (no normalization): one per thread, it reuses its buffers.</summary>
+    public JiebaSegmenter CreateSegmenter() => new(Dictionary, Hmm);
+
+    /// <summary>The query-side stop words (the index keeps them).</summary>
+    public static IReadOnlyList<string> QueryStopWords => StopWords.List;
+
+    /// <summary>
+    /// What every text field makes of <paramref name="text"/>, index chains first, then (optionally) query chains.
+    /// For the analyze command and GET /api/v1/analyze; allocates freely.
+    /// </summary>
+    public IReadOnlyList<FieldAnalysis> Explain(string text, bool includeQueryChains = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<FieldAnalysis>();
+        foreach (var field in NewsFields.TextFields)
+            result.Add(ExplainOne(field, "index", IndexAnalyzer(field), text));
+        if (includeQueryChains)
+            foreach (var field in NewsFields.TextFields)
+                result.Add(ExplainOne(field, "query", QueryAnalyzer(field), text));
+        return result;
+    }
+
+    private static FieldAnalysis ExplainOne(string field, string chain, Analyzer analyzer, string text)
+    {
+        var ts = analyzer.CreateTokenStream();
+        ts.SetText(text);
+        var tokens = new List<AnalyzedToken>();
+        int position = -1;
+        while (ts.IncrementToken())
+        {
+            position += ts.PositionIncrement;
+            tokens.Add(new AnalyzedToken(ts.Term.ToString(), ts.StartOffset, ts.EndOffset, position, ts.PositionLength,
+                ts.Type.ToString().ToLowerInvariant()));
+        }
+        return new FieldAnalysis(field, chain, analyzer.Name, tokens);
+    }
 }

@@ -1,0 +1,12 @@
+namespace NewsSearch.Api.Infrastructure;
+
+/// <summary>Host settings: `--data`, `--dict`, `--user-dict`, `--admin-key` on the command line, or the NewsSearch section.</summary>
+public sealed class NewsSearchOptions
+{
+    public string Data { get; set; } = "index-data";
+    public string? Dict { get; set; }
+    public string? UserDict { get; set; }
+
+    /// <summary>When set, admin endpoints need header X-Admin-Key with this value; when not, only loopback callers.</summary>
+    public string? AdminKey { get; set; }
+}

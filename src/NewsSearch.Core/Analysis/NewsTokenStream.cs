@@ -1,0 +1,307 @@
+using System.Runtime.CompilerServices;
+
+namespace NewsSearch.Core.Analysis;
+
+/// <summary>The four analysis chains of the news schema.</summary>
+internal enum ChainKind
+{
+    /// <summary>Word fields at index time: segmenter words plus dictionary sub-words of long words; stop words kept.</summary>
+    WordsIndex,
+    /// <summary>Word fields at query time: segmenter words only, stop words dropped (their positions stay skipped).</summary>
+    WordsQuery,
+    /// <summary>Gram fields at index time: CJK bigrams, plus the last char of each CJK run as a unigram.</summary>
+    GramsIndex,
+    /// <summary>Gram fields at query time: CJK bigrams; a lone CJK char is a unigram (searched as a prefix).</summary>
+    GramsQuery,
+}
+
+internal sealed class NewsAnalyzer(NewsAnalysis analysis, ChainKind kind, string name) : Analyzer
+{
+    public override string Name => name;
+    internal ChainKind Kind => kind;
+    public override TokenStream CreateTokenStream() => new NewsTokenStream(analysis, kind);
+}
+
+/// <summary>
+/// All chains in one reusable stream. <see cref="SetText"/> normalizes, segments and lays out every token of the
+/// text into a struct array (terms are slices of the normalized buffer); <see cref="IncrementToken"/> only copies
+/// the next one out. Buffers grow to the largest text seen and are reused, so a stream allocates nothing per token.
+///
+/// Positions: a token's position is the index of its first char in "CJK units" along the field: every CJK char
+/// advances 1, every Latin/number/other token advances 1, and sentence punctuation or a paragraph break adds a gap
+/// of 1 so that phrases do not match across it. A sub-word sits at its own first char (increment 0 when it starts
+/// where its long word starts), so a phrase query built from query-side positions stays exact.
+/// </summary>
+internal sealed class NewsTokenStream : TokenStream
+{
+    private struct Tok
+    {
+        public int TermStart, TermLength, Position, PositionLength;
+        public TokenType Type;
+    }
+
+    private readonly NewsAnalysis _analysis;
+    private readonly ChainKind _kind;
+    private readonly TextNormalizer _norm = new();
+    private readonly JiebaSegmenter? _segmenter;
+    private Tok[] _toks = new Tok[256];
+    private int _count, _next, _lastPosition;
+
+    public NewsTokenStream(NewsAnalysis analysis, ChainKind kind)
+    {
+        _analysis = analysis;
+        _kind = kind;
+        if (kind is ChainKind.WordsIndex or ChainKind.WordsQuery) _segmenter = analysis.CreateSegmenter();
+    }
+
+    public override void SetText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        _norm.Normalize(text);
+        _count = 0;
+        _next = 0;
+        _lastPosition = -1;
+        if (_segmenter != null) LayOutWords();
+        else LayOutGrams();
+    }
+
+    public override bool IncrementToken()
+    {
+        if (_next >= _count) return false;
+        ref Tok t = ref _toks[_next++];
+        SetTerm(_norm.Chars.AsSpan(t.TermStart, t.TermLength));
+        StartOffset = _norm.SrcStart[t.TermStart];
+        EndOffset = _norm.SrcEnd[t.TermStart + t.TermLength - 1];
+        PositionIncrement = t.Position - _lastPosition;
+        _lastPosition = t.Position;
+        PositionLength = t.PositionLength;
+        Type = t.Type;
+        return true;
+    }
+
+    /// <summary>Position of the current token (sum of increments minus one), for tools.</summary>
+    internal int Position => _lastPosition;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(int start, int length, int position, int positionLength, TokenType type)
+    {
+        if (_count == _toks.Length) Array.Resize(ref _toks, _toks.Length * 2);
+        ref Tok t = ref _toks[_count++];
+        t.TermStart = start;
+        t.TermLength = length;
+        t.Position = position;
+        t.PositionLength = positionLength;
+        t.Type = type;
+    }
+
+    private void LayOutWords()
+    {
+        var text = _norm.Text;
+        var seg = _segmenter!;
+        seg.Segment(text);
+        var words = seg.Words;
+        var dict = _analysis.Dictionary;
+        bool index = _kind == ChainKind.WordsIndex;
+        int pos = 0;
+        bool gap = false;
+
+        for (int w = 0; w < words.Length; w++)
+        {
+            int s = words[w].Start, len = words[w].Length;
+            var span = text.Slice(s, len);
+            char c0 = span[0];
+
+            if (CharClass.IsCjk(c0) || (len > 1 && ContainsCjk(span)))
+            {
+                if (gap) { if (pos > 0) pos++; gap = false; }
+                if (index || !StopWords.Contains(span))
+                {
+                    Emit(s, len, pos, len, TokenType.Word);
+                    if (index && len >= 3) EmitSubWords(dict, text, s, len, pos);
+                }
+                pos += len;
+                continue;
+            }
+            if (len == 2 && char.IsHighSurrogate(c0))
+            {
+                if (gap) { if (pos > 0) pos++; gap = false; }
+                Emit(s, 2, pos, 1, TokenType.Other);
+                pos++;
+                continue;
+            }
+            int alnum = CountLetterOrDigit(span);
+            if (alnum == 0)
+            {
+                // Punctuation, symbols, spaces: dropped; sentence ends and line breaks keep phrases apart.
+                if (CharClass.IsBreak(span)) gap = true;
+                continue;
+            }
+            int termLen = len;
+            if (IsWordChars(span))
+            {
+                // jieba passes letters outside a-z one by one (é, ü, Cyrillic, Greek...): glue adjacent pieces back into a word.
+                while (w + 1 < words.Length && words[w + 1].Start == s + termLen
+                       && IsWordChars(text.Slice(words[w + 1].Start, words[w + 1].Length)))
+                {
+                    termLen += words[w + 1].Length;
+                    w++;
+                }
+            }
+            while (termLen > 1 && text[s + termLen - 1] == '%') termLen--; // "3.5%" is found by "3.5"
+            TokenType type = IsNumber(text.Slice(s, termLen)) ? TokenType.Number : TokenType.Latin;
+            if (gap) { if (pos > 0) pos++; gap = false; }
+            if (index || !StopWords.Contains(text.Slice(s, termLen))) Emit(s, termLen, pos, 1, type);
+            pos++;
+        }
+    }
+
+    /// <summary>Every dictionary word of two or more chars inside [s, s+len), except the word itself, by start then length.</summary>
+    private void EmitSubWords(PrefixDictionary dict, ReadOnlySpan<char> text, int s, int len, int pos)
+    {
+        var logProb = dict.LogProb;
+        int end = s + len;
+        for (int i = s; i < end - 1; i++)
+        {
+            int node = dict.Child(0, text[i]);
+            for (int j = i + 1; node != 0 && j < end; j++)
+            {
+                node = dict.Child(node, text[j]);
+                if (node == 0) break;
+                if (logProb[node] <= 0 && !(i == s && j == end - 1))
+                    Emit(i, j + 1 - i, pos + (i - s), j + 1 - i, TokenType.SubWord);
+            }
+        }
+    }
+
+    private void LayOutGrams()
+    {
+        var text = _norm.Text;
+        bool index = _kind == ChainKind.GramsIndex;
+        int pos = 0;
+        bool gap = false;
+        int n = text.Length;
+        for (int i = 0; i < n;)
+        {
+            char c = text[i];
+            if (CharClass.IsGramChar(c))
+            {
+                int j = i + 1;
+                while (j < n && CharClass.IsGramChar(text[j])) j++;
+                if (gap) { if (pos > 0) pos++; gap = false; }
+                int runLength = j - i;
+                if (runLength == 1)
+                {
+                    Emit(i, 1, pos, 1, TokenType.Unigram);
+                }
+                else
+                {
+                    for (int k = i; k < j - 1; k++) Emit(k, 2, pos + (k - i), 2, TokenType.Bigram);
+                    // Every char is then the first of some gram (a bigram, or this unigram), so a prefix query finds any single char.
+                    if (index) Emit(j - 1, 1, pos + runLength - 1, 1, TokenType.Unigram);
+                }
+                pos += runLength;
+                i = j;
+                continue;
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < n && char.IsLowSurrogate(text[i + 1]))
+            {
+                if (gap) { if (pos > 0) pos++; gap = false; }
+                Emit(i, 2, pos++, 1, TokenType.Other);
+                i += 2;
+                continue;
+            }
+            if (char.IsLetterOrDigit(c))
+            {
+                int j = i + 1;
+                while (j < n && char.IsLetterOrDigit(text[j]) && !CharClass.IsGramChar(text[j])) j++;
+                if (j + 1 < n && text[j] == '.' && char.IsAsciiDigit(text[j + 1]) && char.IsAsciiDigit(text[j - 1]))
+                {
+                    j += 2;
+                    while (j < n && char.IsAsciiDigit(text[j])) j++;
+                }
+                if (gap) { if (pos > 0) pos++; gap = false; }
+                Emit(i, j - i, pos++, 1, IsNumber(text[i..j]) ? TokenType.Number : TokenType.Latin);
+                i = j;
+                continue;
+            }
+            if (CharClass.IsBreak(c)) gap = true;
+            i++;
+        }
+    }
+
+    private static bool ContainsCjk(ReadOnlySpan<char> span)
+    {
+        foreach (char c in span) if (CharClass.IsCjk(c)) return true;
+        return false;
+    }
+
+    private static int CountLetterOrDigit(ReadOnlySpan<char> span)
+    {
+        int n = 0;
+        foreach (char c in span) if (char.IsLetterOrDigit(c)) n++;
+        return n;
+    }
+
+    /// <summary>Letters, digits and combining marks outside CJK (one word of an alphabetic script).</summary>
+    private static bool IsWordChars(ReadOnlySpan<char> span)
+    {
+        foreach (char c in span)
+        {
+            if (c < 0x80) { if (!char.IsAsciiLetterOrDigit(c)) return false; continue; }
+            if (CharClass.IsCjk(c) || CharClass.IsGramChar(c) || char.IsSurrogate(c)) return false;
+            if (!char.IsLetterOrDigit(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark) return false;
+        }
+        return true;
+    }
+
+    private static bool IsNumber(ReadOnlySpan<char> span)
+    {
+        foreach (char c in span) if (!char.IsDigit(c) && c != '.') return false;
+        return true;
+    }
+}
+
+/// <summary>Character classes the chains agree on.</summary>
+internal static class CharClass
+{
+    /// <summary>CJK ideographs of the BMP (unified, extension A, compatibility).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsCjk(char c) => c >= '\u3400' && (c <= '\u4DBF' || (c >= '\u4E00' && c <= '\u9FFF') || (c >= '\uF900' && c <= '\uFAFF'));
+
+    /// <summary>What the gram fields cut into bigrams: CJK ideographs, kana, hangul syllables.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsGramChar(char c) => c >= '\u3040' && (IsCjk(c) || c <= '\u30FF' || (c >= '\uAC00' && c <= '\uD7AF'));
+
+    /// <summary>Sentence or clause punctuation and line breaks: a phrase never spans one.</summary>
+    public static bool IsBreak(char c) => c switch
+    {
+        '\n' or '\r' or '\u2028' or '\u2029' or '\u0085' => true,
+        '。' or '！' or '？' or '；' or '，' or '、' or '：' or '…' or '｡' => true,
+        ',' or '.' or '!' or '?' or ';' or ':' => true,
+        _ => false,
+    };
+
+    public static bool IsBreak(ReadOnlySpan<char> span)
+    {
+        foreach (char c in span) if (IsBreak(c)) return true;
+        return false;
+    }
+}
+
+/// <summary>
+/// The query-side stop list: function words that carry no meaning in a query. Kept small on purpose (the index
+/// keeps them, so a phrase around them still matches: their positions are skipped, not closed up).
+/// </summary>
+internal static class StopWords
+{
+    public static readonly string[] List =
+    [
+        "的", "了", "和", "是", "在", "与", "及", "或", "也", "都", "就", "而", "被", "把", "对", "之", "于", "等", "着", "吗", "呢", "吧", "啊",
+        "a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "is", "are", "was", "were", "be", "by", "with", "at",
+    ];
+
+    private static readonly HashSet<string> Set = new(List, StringComparer.Ordinal);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Lookup = Set.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static bool Contains(ReadOnlySpan<char> term) => term.Length <= 4 && Lookup.Contains(term);
+}

@@ -1,0 +1,397 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using NewsSearch.Core.Analysis;
+
+namespace NewsSearch.Core.Index;
+
+/// <summary>Per-term state of the in-memory buffer (array of structs, indexed by term id).</summary>
+internal struct BufferedTerm
+{
+    public int TextStart;
+    public int TextLength;
+    public int Hash;
+    public int DocStart;
+    public StreamCursor Docs;
+    public int PosStart;
+    public StreamCursor Positions;
+    public int LastDoc;        // doc currently being counted (not yet written to the doc stream)
+    public int LastWrittenDoc; // base of the next doc delta in the stream
+    public int Freq;
+    public int LastPosition;
+}
+
+/// <summary>One field's terms in the buffer: an open-addressing hash of term id by text, and the term states.</summary>
+internal sealed class BufferedField
+{
+    public readonly string Name;
+    public readonly IndexOptions Options;
+    public readonly bool IsText;
+    public BufferedTerm[] Terms = new BufferedTerm[256];
+    public int TermCount;
+    public int[] Table = new int[512]; // term id + 1; 0 = empty
+    public int[] Lengths = [];          // tokens per doc (text fields)
+    public TokenStream? Stream;
+    public int CurrentDoc = -1;         // for a field given twice in one doc: positions continue
+    public int CurrentPosition;
+
+    public BufferedField(string name, IndexOptions options, bool isText)
+    {
+        Name = name;
+        Options = options;
+        IsText = isText;
+    }
+
+    public long BytesUsed => (long)Terms.Length * Unsafe.SizeOf<BufferedTerm>() + Table.Length * 4L + Lengths.Length * 4L;
+
+    public void Reset()
+    {
+        TermCount = 0;
+        Array.Clear(Table);
+        if (Lengths.Length > 0) Array.Clear(Lengths);
+        CurrentDoc = -1;
+    }
+}
+
+/// <summary>
+/// The in-memory segment being built (Lucene's DocumentsWriterPerThread): analyzed documents become per-term
+/// doc and position streams in a <see cref="ByteSlicePool"/>; <see cref="Flush"/> sorts each field's terms and
+/// writes a segment. Not thread-safe: the <see cref="IndexWriter"/> serializes access.
+/// </summary>
+internal sealed class DocumentsBuffer
+{
+    private readonly Func<string, Analyzer> _analyzers;
+    private readonly ByteSlicePool _pool = new();
+    private char[] _chars = new char[1 << 16];
+    private int _charsUsed;
+    private readonly Dictionary<string, BufferedField> _fields = new(StringComparer.Ordinal);
+    private readonly List<string> _ids = [];
+    private readonly Dictionary<string, int> _docOfId = new(StringComparer.Ordinal);
+    private readonly List<int> _deletedDocs = [];
+    private readonly Dictionary<string, long[]> _numerics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?[]> _sorted = new(StringComparer.Ordinal);
+
+    public DocumentsBuffer(Func<string, Analyzer> analyzers) => _analyzers = analyzers;
+
+    public int NumDocs => _ids.Count;
+
+    /// <summary>Approximate heap held by the buffer (drives flushing by RAM budget).</summary>
+    public long BytesUsed
+    {
+        get
+        {
+            long b = _pool.BytesAllocated + _chars.Length * 2L + _ids.Count * 64L;
+            foreach (var f in _fields.Values) b += f.BytesUsed;
+            foreach (var n in _numerics.Values) b += n.Length * 8L;
+            foreach (var s in _sorted.Values) b += s.Length * 8L;
+            return b;
+        }
+    }
+
+    private BufferedField GetField(string name, IndexOptions options, bool isText)
+    {
+        if (_fields.TryGetValue(name, out var f))
+        {
+            if (f.Options != options)
+                throw new ArgumentException($"Field '{name}' is used both as {f.Options} and as {options}.");
+            return f;
+        }
+        f = new BufferedField(name, options, isText);
+        if (isText) f.Stream = _analyzers(name).CreateTokenStream();
+        _fields[name] = f;
+        return f;
+    }
+
+    /// <summary>Marks the buffered doc with this id deleted (an update or a delete arrived for it).</summary>
+    public void DeleteId(string id)
+    {
+        if (_docOfId.Remove(id, out int doc)) _deletedDocs.Add(doc);
+    }
+
+    public void Add(Document document)
+    {
+        int doc = _ids.Count;
+        DeleteId(document.Id);
+        _ids.Add(document.Id);
+        _docOfId[document.Id] = doc;
+
+        AddTerm(GetField(NewsFields.Id, IndexOptions.Docs, false), document.Id, doc, 0);
+        foreach (var tf in document.TextFields) AddText(tf, doc);
+        foreach (var sf in document.StringFields)
+        {
+            if (sf.Value.Length == 0 || sf.Value.Length > IndexFormat.MaxTermLength) continue;
+            AddTerm(GetField(sf.Name, IndexOptions.DocsAndFreqs, false), sf.Value, doc, 0);
+        }
+        foreach (var nf in document.NumericFields)
+        {
+            if (!_numerics.TryGetValue(nf.Name, out var values))
+            {
+                values = new long[Math.Max(64, doc * 2)];
+                Array.Fill(values, long.MinValue);
+                _numerics[nf.Name] = values;
+            }
+            if (doc >= values.Length)
+            {
+                int old = values.Length;
+                Array.Resize(ref values, Math.Max(doc + 1, old * 2));
+                Array.Fill(values, long.MinValue, old, values.Length - old);
+                _numerics[nf.Name] = values;
+            }
+            values[doc] = nf.Value;
+        }
+        foreach (var sv in document.SortedFields)
+        {
+            if (!_sorted.TryGetValue(sv.Name, out var values)) _sorted[sv.Name] = values = new string?[Math.Max(64, doc * 2)];
+            if (doc >= values.Length) { Array.Resize(ref values, Math.Max(doc + 1, values.Length * 2)); _sorted[sv.Name] = values; }
+            values[doc] = sv.Value;
+        }
+    }
+
+    private void AddText(TextField tf, int doc)
+    {
+        var f = GetField(tf.Name, IndexOptions.DocsFreqsPositions, true);
+        if (doc >= f.Lengths.Length) Array.Resize(ref f.Lengths, Math.Max(doc + 1, Math.Max(64, f.Lengths.Length * 2)));
+        int position;
+        if (f.CurrentDoc == doc) position = f.CurrentPosition + 1; // a gap between two values of one field
+        else { position = -1; f.CurrentDoc = doc; }
+        var stream = f.Stream!;
+        stream.SetText(tf.Text);
+        int length = 0;
+        while (stream.IncrementToken())
+        {
+            int inc = stream.PositionIncrement;
+            position += inc;
+            if (inc > 0) length++; // stacked tokens (sub-words) do not lengthen the field, as Lucene's discountOverlaps
+            var term = stream.Term;
+            if (term.Length == 0 || term.Length > IndexFormat.MaxTermLength) continue;
+            AddTerm(f, term, doc, Math.Max(position, 0));
+        }
+        f.CurrentPosition = Math.Max(position, 0);
+        f.Lengths[doc] += length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int HashOf(ReadOnlySpan<char> s)
+    {
+        uint h = 2166136261;
+        foreach (char c in s) h = (h ^ c) * 16777619;
+        h ^= h >> 15;
+        h *= 0x2C1B3C6D;
+        h ^= h >> 12;
+        return (int)h;
+    }
+
+    private void AddTerm(BufferedField f, ReadOnlySpan<char> text, int doc, int position)
+    {
+        int hash = HashOf(text);
+        int mask = f.Table.Length - 1;
+        int slot = hash & mask;
+        int id;
+        while (true)
+        {
+            int e = f.Table[slot];
+            if (e == 0)
+            {
+                id = NewTerm(f, text, hash, doc);
+                f.Table[slot] = id + 1;
+                if (f.TermCount * 2 > f.Table.Length) Rehash(f);
+                break;
+            }
+            ref BufferedTerm t = ref f.Terms[e - 1];
+            if (t.Hash == hash && t.TextLength == text.Length && _chars.AsSpan(t.TextStart, t.TextLength).SequenceEqual(text))
+            {
+                id = e - 1;
+                break;
+            }
+            slot = (slot + 1) & mask;
+        }
+
+        ref BufferedTerm term = ref f.Terms[id];
+        if (term.LastDoc != doc)
+        {
+            // The term's previous doc is complete: append (delta << 1 | freq==1) [freq] to its doc stream.
+            WriteDocEntry(f, ref term);
+            term.LastDoc = doc;
+            term.Freq = 0;
+            term.LastPosition = 0;
+        }
+        term.Freq++;
+        if (f.Options == IndexOptions.DocsFreqsPositions)
+        {
+            _pool.WriteVInt(ref term.Positions, position - term.LastPosition);
+            term.LastPosition = position;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteDocEntry(BufferedField f, ref BufferedTerm term)
+    {
+        int delta = term.LastDoc - term.LastWrittenDoc;
+        term.LastWrittenDoc = term.LastDoc;
+        if (f.Options == IndexOptions.Docs) { _pool.WriteVInt(ref term.Docs, delta); return; }
+        if (term.Freq == 1) _pool.WriteVInt(ref term.Docs, (delta << 1) | 1);
+        else { _pool.WriteVInt(ref term.Docs, delta << 1); _pool.WriteVInt(ref term.Docs, term.Freq); }
+    }
+
+    private int NewTerm(BufferedField f, ReadOnlySpan<char> text, int hash, int doc)
+    {
+        if (f.TermCount == f.Terms.Length) Array.Resize(ref f.Terms, f.Terms.Length * 2);
+        if (_charsUsed + text.Length > _chars.Length) Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charsUsed + text.Length));
+        text.CopyTo(_chars.AsSpan(_charsUsed));
+        int id = f.TermCount++;
+        ref BufferedTerm t = ref f.Terms[id];
+        t.TextStart = _charsUsed;
+        t.TextLength = text.Length;
+        _charsUsed += text.Length;
+        t.Hash = hash;
+        t.DocStart = _pool.StartStream(out int docEnd);
+        t.Docs = new StreamCursor { Write = t.DocStart, End = docEnd, Level = 0 };
+        if (f.Options == IndexOptions.DocsFreqsPositions)
+        {
+            t.PosStart = _pool.StartStream(out int posEnd);
+            t.Positions = new StreamCursor { Write = t.PosStart, End = posEnd, Level = 0 };
+        }
+        t.LastDoc = doc;
+        t.LastWrittenDoc = 0;
+        t.Freq = 0;
+        t.LastPosition = 0;
+        return id;
+    }
+
+    private static void Rehash(BufferedField f)
+    {
+        var table = new int[f.Table.Length * 2];
+        int mask = table.Length - 1;
+        for (int id = 0; id < f.TermCount; id++)
+        {
+            int slot = f.Terms[id].Hash & mask;
+            while (table[slot] != 0) slot = (slot + 1) & mask;
+            table[slot] = id + 1;
+        }
+        f.Table = table;
+    }
+
+    /// <summary>Sorts terms by ordinal char order: by a packed key of the first 4 chars, ties by the whole text.</summary>
+    private int[] SortTerms(BufferedField f)
+    {
+        int n = f.TermCount;
+        var order = new int[n];
+        var keys = ArrayPool<ulong>.Shared.Rent(Math.Max(n, 1));
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                order[i] = i;
+                ref BufferedTerm t = ref f.Terms[i];
+                var s = _chars.AsSpan(t.TextStart, t.TextLength);
+                ulong k = 0;
+                for (int j = 0; j < 4; j++) k = (k << 16) | (j < s.Length ? s[j] : 0u);
+                keys[i] = k;
+            }
+            Array.Sort(keys, order, 0, n);
+            // Keys tie for texts equal in their first 4 chars (or padded by NUL): order those runs by full text.
+            var cmp = new TermTextComparer(this, f);
+            for (int i = 0; i < n;)
+            {
+                int j = i + 1;
+                while (j < n && keys[j] == keys[i]) j++;
+                if (j - i > 1) Array.Sort(order, i, j - i, cmp);
+                i = j;
+            }
+        }
+        finally { ArrayPool<ulong>.Shared.Return(keys); }
+        return order;
+    }
+
+    private sealed class TermTextComparer(DocumentsBuffer b, BufferedField f) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            ref BufferedTerm a = ref f.Terms[x];
+            ref BufferedTerm c = ref f.Terms[y];
+            return b._chars.AsSpan(a.TextStart, a.TextLength).SequenceCompareTo(b._chars.AsSpan(c.TextStart, c.TextLength));
+        }
+    }
+
+    /// <summary>
+    /// Writes the buffer as segment <paramref name="segmentName"/> and resets it. Returns the files and the
+    /// deletions of buffered docs superseded within the buffer (null when none).
+    /// </summary>
+    public (List<IndexFileInfo> Files, DeletedDocs? Deleted, int MaxDoc) Flush(string folder, string segmentName)
+    {
+        int maxDoc = _ids.Count;
+        using var w = new SegmentWriter(folder, segmentName, maxDoc);
+        foreach (var f in _fields.Values.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            w.BeginField(f.Name, f.Options);
+            var order = SortTerms(f);
+            bool positions = f.Options == IndexOptions.DocsFreqsPositions;
+            foreach (int id in order)
+            {
+                ref BufferedTerm t = ref f.Terms[id];
+                var docs = _pool.OpenReader(t.DocStart, t.Docs.Write);
+                var pos = positions ? _pool.OpenReader(t.PosStart, t.Positions.Write) : default;
+                int doc = 0;
+                while (docs.HasMore)
+                {
+                    int code = docs.ReadVInt();
+                    int freq = 1;
+                    if (f.Options == IndexOptions.Docs) doc += code;
+                    else
+                    {
+                        doc += code >>> 1;
+                        freq = (code & 1) != 0 ? 1 : docs.ReadVInt();
+                    }
+                    w.AddDoc(doc, freq);
+                    if (positions) CopyPositions(ref pos, w, freq);
+                }
+                // The last doc is still pending in the term state.
+                w.AddDoc(t.LastDoc, t.Freq);
+                if (positions) CopyPositions(ref pos, w, t.Freq);
+                w.FinishTerm(_chars.AsSpan(t.TextStart, t.TextLength));
+            }
+            w.EndField();
+            if (f.IsText) w.WriteNorms(f.Name, f.Lengths.AsSpan(0, Math.Min(maxDoc, f.Lengths.Length)));
+        }
+        foreach (var (name, values) in _numerics.OrderBy(p => p.Key, StringComparer.Ordinal))
+            w.WriteNumeric(name, values.AsSpan(0, Math.Min(maxDoc, values.Length)));
+        foreach (var (name, values) in _sorted.OrderBy(p => p.Key, StringComparer.Ordinal))
+            w.WriteSorted(name, values.AsSpan(0, Math.Min(maxDoc, values.Length)));
+        var ids = _ids;
+        w.WriteIds(d => ids[d]);
+        var files = w.Finish();
+
+        DeletedDocs? deleted = null;
+        if (_deletedDocs.Count > 0)
+        {
+            deleted = new DeletedDocs(maxDoc);
+            foreach (int d in _deletedDocs) deleted.Delete(d);
+        }
+        Reset();
+        return (files, deleted, maxDoc);
+    }
+
+    private static void CopyPositions(ref ByteSlicePool.StreamReader pos, SegmentWriter w, int freq)
+    {
+        int p = 0;
+        for (int i = 0; i < freq; i++)
+        {
+            p += pos.ReadVInt();
+            w.AddPosition(p);
+        }
+    }
+
+    public void Reset()
+    {
+        _pool.Reset();
+        _charsUsed = 0;
+        foreach (var f in _fields.Values) f.Reset();
+        _ids.Clear();
+        _docOfId.Clear();
+        _deletedDocs.Clear();
+        _numerics.Clear();
+        _sorted.Clear();
+    }
+
+    /// <summary>Releases reusable memory (when the writer goes idle).</summary>
+    public void Trim() => _pool.Trim();
+}

@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+
+namespace NewsSearch.Core.Index;
+
+/// <summary>
+/// Term dictionary of one field in one segment. The .tip index holds, per block of up to 32 terms, the block's
+/// offset in .tim and its first term; lookups binary-search it, then scan one prefix-compressed block.
+/// </summary>
+internal sealed unsafe class FieldReader
+{
+    private readonly SegmentCore _core;
+    private readonly byte* _tip;
+    private readonly char* _firstTerms;
+
+    public FieldReader(SegmentCore core, FieldMeta meta)
+    {
+        _core = core;
+        Meta = meta;
+        _tip = core.Tip.Pointer + meta.TermsIndexOffset;
+        BlockCount = Unsafe.ReadUnaligned<int>(_tip);
+        _firstTerms = (char*)(_tip + 8 + 16L * BlockCount);
+    }
+
+    public FieldMeta Meta { get; }
+    public SegmentCore Core => _core;
+    public int BlockCount { get; }
+    public byte* Tim => _core.Tim.Pointer;
+
+    public long BlockFp(int block) => Unsafe.ReadUnaligned<long>(_tip + 8 + 16L * block);
+
+    private ReadOnlySpan<char> BlockFirstTerm(int block)
+    {
+        byte* e = _tip + 8 + 16L * block;
+        int off = Unsafe.ReadUnaligned<int>(e + 8);
+        int len = Unsafe.ReadUnaligned<int>(e + 12);
+        return new ReadOnlySpan<char>(_firstTerms + off, len);
+    }
+
+    /// <summary>The last block whose first term is &lt;= target, or -1 when target precedes every term.</summary>
+    public int FindBlock(ReadOnlySpan<char> target)
+    {
+        int lo = 0, hi = BlockCount - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (BlockFirstTerm(mid).SequenceCompareTo(target) <= 0) { found = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return found;
+    }
+
+    /// <summary>Decodes one dictionary entry; <paramref name="term"/> holds the previous term on entry (prefix sharing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void DecodeEntry(ref long pos, Span<char> term, out int termLength, ref TermMeta meta, ref long prevDocFp, ref long prevPosFp)
+    {
+        byte* tim = Tim;
+        int prefix = Mem.ReadVInt(tim, ref pos);
+        int suffix = Mem.ReadVInt(tim, ref pos);
+        Mem.CopyChars(tim, pos, term[prefix..], suffix);
+        pos += 2L * suffix;
+        termLength = prefix + suffix;
+        int df = Mem.ReadVInt(tim, ref pos);
+        meta.DocFreq = df;
+        meta.TotalTermFreq = Meta.HasFreqs ? Mem.ReadVLong(tim, ref pos) + df : df;
+        if (df == 1)
+        {
+            meta.SingletonDoc = Mem.ReadVInt(tim, ref pos);
+            meta.DocFp = -1;
+        }
+        else
+        {
+            prevDocFp += Mem.ReadVLong(tim, ref pos);
+            meta.DocFp = prevDocFp;
+        }
+        if (Meta.HasPositions)
+        {
+            prevPosFp += Mem.ReadVLong(tim, ref pos);
+            meta.PosFp = prevPosFp;
+        }
+    }
+
+    public bool SeekExact(ReadOnlySpan<char> target, out TermMeta meta)
+    {
+        meta = default;
+        if (target.Length > IndexFormat.MaxTermLength || BlockCount == 0) return false;
+        int block = FindBlock(target);
+        if (block < 0) return false;
+        Span<char> term = stackalloc char[IndexFormat.MaxTermLength + 1];
+        long pos = BlockFp(block);
+        int count = Mem.ReadVInt(Tim, ref pos);
+        long prevDoc = 0, prevPos = 0;
+        for (int i = 0; i < count; i++)
+        {
+            DecodeEntry(ref pos, term, out int len, ref meta, ref prevDoc, ref prevPos);
+            int c = term[..len].SequenceCompareTo(target);
+            if (c == 0) return true;
+            if (c > 0) return false;
+        }
+        return false;
+    }
+}
+
+/// <summary>Walks a field's terms in ordinal order, block by block.</summary>
+internal sealed class SegmentTermsEnum : TermsEnum
+{
+    private readonly FieldReader _field;
+    private readonly char[] _term = new char[IndexFormat.MaxTermLength + 1];
+    private int _termLength;
+    private TermMeta _meta;
+    private int _block = -1;
+    private long _pos;
+    private int _remaining;
+    private long _prevDocFp, _prevPosFp;
+    private bool _exhausted;
+
+    public SegmentTermsEnum(FieldReader field) => _field = field;
+
+    public override ReadOnlySpan<char> Term => _term.AsSpan(0, _termLength);
+    public override int DocFreq => _meta.DocFreq;
+    public override long TotalTermFreq => _meta.TotalTermFreq;
+    internal ref readonly TermMeta Meta => ref _meta;
+
+    private bool LoadBlock(int block)
+    {
+        if (block >= _field.BlockCount) { _exhausted = true; _remaining = 0; return false; }
+        _block = block;
+        _pos = _field.BlockFp(block);
+        unsafe { _remaining = Mem.ReadVInt(_field.Tim, ref _pos); }
+        _prevDocFp = 0;
+        _prevPosFp = 0;
+        return true;
+    }
+
+    public override bool Next()
+    {
+        if (_exhausted) return false;
+        if (_remaining == 0 && !LoadBlock(_block + 1)) return false;
+        _field.DecodeEntry(ref _pos, _term, out _termLength, ref _meta, ref _prevDocFp, ref _prevPosFp);
+        _remaining--;
+        return true;
+    }
+
+    public override bool SeekCeil(ReadOnlySpan<char> target)
+    {
+        _exhausted = false;
+        int block = Math.Max(0, _field.FindBlock(target));
+        if (!LoadBlock(block)) return false;
+        while (Next())
+        {
+            if (Term.SequenceCompareTo(target) >= 0) return true;
+        }
+        return false;
+    }
+
+    public override PostingsEnum Postings(bool withPositions) =>
+        new SegmentPostingsEnum(_field, in _meta, withPositions && _field.Meta.HasPositions);
+}

@@ -1,0 +1,482 @@
+using System.Diagnostics;
+using NewsSearch.Core.Analysis;
+using NewsSearch.Core.Store;
+
+namespace NewsSearch.Core.Index;
+
+/// <summary>Options of the <see cref="IndexManager"/>.</summary>
+public sealed class IndexManagerOptions
+{
+    /// <summary>How often the background refresh polls the store (near-real-time delay).</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public long RamBufferBytes { get; init; } = 160L << 20;
+
+    public bool BackgroundMerges { get; init; } = true;
+
+    public MergePolicy? MergePolicy { get; init; }
+
+    /// <summary>When the index was built with other analysis: throw instead of rebuilding it.</summary>
+    public bool RefuseOnSignatureMismatch { get; init; }
+
+    /// <summary>Catch up from the store inside <see cref="IndexManager.Open"/> (recommended: a crash loses nothing).</summary>
+    public bool CatchUpOnOpen { get; init; } = true;
+
+    public bool VerifyChecksumsOnOpen { get; init; } = true;
+
+    /// <summary>A long catch-up commits every this many changes so progress survives a crash.</summary>
+    public int CommitEveryChanges { get; init; } = 20_000;
+
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>Progress of a reindex: articles indexed of the store's count when it started.</summary>
+public readonly record struct ReindexProgress(long Done, long Total);
+
+/// <summary>
+/// A search's hold on one index snapshot. Dispose it when the search ends; segment files and old index
+/// versions are deleted only after every lease on them is gone.
+/// </summary>
+public sealed class SnapshotLease : IDisposable
+{
+    private readonly IndexManager.IndexVersion _version;
+    private int _disposed;
+
+    internal SnapshotLease(IndexSnapshot snapshot, IndexManager.IndexVersion version)
+    {
+        Snapshot = snapshot;
+        _version = version;
+    }
+
+    public DirectoryReader Reader => Snapshot;
+
+    public IndexSnapshot Snapshot { get; }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Snapshot.DecRef();
+        _version.ReleaseLease();
+    }
+}
+
+/// <summary>Inspection figures of the published snapshot (<c>newssearch stats</c>).</summary>
+public sealed record IndexStats(
+    string Folder,
+    long Generation,
+    long StoreSequence,
+    string AnalysisSignature,
+    int MaxDoc,
+    int NumDocs,
+    int Deletions,
+    IReadOnlyList<SegmentStats> Segments,
+    IReadOnlyDictionary<string, long> TermsPerField,
+    IReadOnlyDictionary<string, long> BytesPerFileKind)
+{
+    public long TotalBytes => BytesPerFileKind.Values.Sum();
+}
+
+public sealed record SegmentStats(string Name, int MaxDoc, int NumDocs, int Deletions, long Bytes);
+
+/// <summary>
+/// The index as a service: keeps the index in step with the <see cref="ArticleStore"/> (catch-up from the change
+/// feed, near-real-time background refresh), serves reference-counted snapshots to searches, rebuilds into a new
+/// version folder and switches atomically, and merges. Layout: {indexFolder}/CURRENT names the live version
+/// folder (v1, v2, ...), each a self-contained index.
+/// </summary>
+public sealed class IndexManager : IDisposable
+{
+    public const string CurrentFileName = "CURRENT";
+
+    /// <summary>One version folder and the leases on its snapshots.</summary>
+    internal sealed class IndexVersion(IndexManager owner, string name, string folder)
+    {
+        public string Name { get; } = name;
+        public string Folder { get; } = folder;
+        public int Leases;
+        public bool Retired;
+
+        public void ReleaseLease()
+        {
+            lock (owner._versionLock)
+            {
+                Leases--;
+                if (!Retired || Leases > 0) return;
+            }
+            owner.DeleteVersionFolder(this);
+        }
+    }
+
+    private readonly string _indexFolder;
+    private readonly ArticleStore _store;
+    private readonly Func<string, Analyzer> _analyzers;
+    private readonly string _signature;
+    private readonly IndexManagerOptions _options;
+    private readonly Lock _writerLock = new();    // serializes writer operations (catch-up, merge, switch)
+    private readonly Lock _reindexLock = new();
+    private readonly Lock _versionLock = new();
+    private IndexWriter _writer = null!;
+    private IndexVersion _version = null!;
+    private IndexSnapshot _published = null!;
+    private CancellationTokenSource? _refreshCts;
+    private Task? _refreshTask;
+    private bool _disposed;
+
+    private IndexManager(string indexFolder, ArticleStore store, Func<string, Analyzer> analyzers, string signature, IndexManagerOptions options)
+    {
+        _indexFolder = Path.GetFullPath(indexFolder);
+        _store = store;
+        _analyzers = analyzers;
+        _signature = signature;
+        _options = options;
+    }
+
+    /// <summary>
+    /// Opens the index under <paramref name="indexFolder"/> (creating it), removes leftovers of interrupted
+    /// rebuilds, rebuilds when it was built with another analysis signature (or refuses, per options) or is ahead
+    /// of the store, and catches up with the store.
+    /// </summary>
+    public static IndexManager Open(string indexFolder, ArticleStore store, Func<string, Analyzer> indexAnalyzers,
+        string analysisSignature, IndexManagerOptions? options = null)
+    {
+        var m = new IndexManager(indexFolder, store, indexAnalyzers, analysisSignature, options ?? new IndexManagerOptions());
+        try { m.Initialize(); }
+        catch { m.Dispose(); throw; }
+        return m;
+    }
+
+    private void Log(string message) => _options.Log?.Invoke(message);
+
+    private IndexWriterConfig WriterConfig(bool backgroundMerges) => new()
+    {
+        Analyzers = _analyzers,
+        AnalysisSignature = _signature,
+        RamBufferBytes = _options.RamBufferBytes,
+        BackgroundMerges = backgroundMerges,
+        MergePolicy = _options.MergePolicy ?? new TieredMergePolicy(),
+        VerifyChecksumsOnOpen = _options.VerifyChecksumsOnOpen,
+        Log = _options.Log,
+    };
+
+    private void Initialize()
+    {
+        Directory.CreateDirectory(_indexFolder);
+        string versionName = ReadCurrent() ?? "v1";
+        _version = new IndexVersion(this, versionName, Path.Combine(_indexFolder, versionName));
+        _writer = IndexWriter.Open(_version.Folder, WriterConfig(_options.BackgroundMerges));
+        if (ReadCurrent() is null) WriteCurrent(versionName);
+        _published = _writer.AcquireSnapshot();
+        RemoveOtherVersions();
+
+        var commit = _writer.LastCommit;
+        if (commit.Generation > 0 && commit.AnalysisSignature != _signature)
+        {
+            string msg = $"index {_version.Folder} was built with analysis '{commit.AnalysisSignature}', this build uses '{_signature}'";
+            if (_options.RefuseOnSignatureMismatch)
+                throw new InvalidOperationException(msg + "; run `newssearch reindex` to rebuild it.");
+            Log($"index: {msg}: rebuilding.");
+            Reindex();
+        }
+        else if (commit.StoreSequence > _store.CurrentSequence)
+        {
+            Log($"index: index contains store sequence {commit.StoreSequence} but the store is at {_store.CurrentSequence} (store replaced?): rebuilding.");
+            Reindex();
+        }
+        else if (_options.CatchUpOnOpen) CatchUp();
+    }
+
+    public string IndexFolder => _indexFolder;
+
+    /// <summary>The folder of the live index version.</summary>
+    public string CurrentVersionFolder => _version.Folder;
+
+    public string AnalysisSignature => _signature;
+
+    private string? ReadCurrent()
+    {
+        string path = Path.Combine(_indexFolder, CurrentFileName);
+        if (!File.Exists(path)) return null;
+        string name = File.ReadAllText(path).Trim();
+        if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.Contains(".."))
+            throw new IndexCorruptException(CurrentFileName, $"names no valid version folder: '{name}'");
+        return name;
+    }
+
+    private void WriteCurrent(string versionName)
+    {
+        string tmp = Path.Combine(_indexFolder, CurrentFileName + ".tmp");
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        {
+            fs.Write(System.Text.Encoding.UTF8.GetBytes(versionName + "\n"));
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, Path.Combine(_indexFolder, CurrentFileName), overwrite: true);
+        IndexFormat.SyncDirectory(_indexFolder);
+    }
+
+    private void RemoveOtherVersions()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(_indexFolder))
+        {
+            string name = Path.GetFileName(dir);
+            if (name == _version.Name || !IsVersionName(name)) continue;
+            Log($"index: removing unused index version {name}");
+            try { Directory.Delete(dir, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"index: could not remove {name}: {e.Message}"); }
+        }
+    }
+
+    private static bool IsVersionName(string name) => name.Length > 1 && name[0] == 'v' && name.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
+
+    private void DeleteVersionFolder(IndexVersion v)
+    {
+        try { Directory.Delete(v.Folder, recursive: true); Log($"index: deleted old index version {v.Name}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"index: could not delete {v.Name}: {e.Message}"); }
+    }
+
+    // ---- snapshots ----
+
+    /// <summary>Takes a lease on the newest published snapshot. Never blocks on the writer.</summary>
+    public SnapshotLease AcquireSnapshot()
+    {
+        while (true)
+        {
+            lock (_versionLock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var s = _published;
+                if (s.TryIncRef())
+                {
+                    _version.Leases++;
+                    return new SnapshotLease(s, _version);
+                }
+            }
+        }
+    }
+
+    private void Publish(IndexSnapshot snapshot)
+    {
+        IndexSnapshot old;
+        lock (_versionLock)
+        {
+            old = _published;
+            _published = snapshot;
+        }
+        old.DecRef();
+    }
+
+    // ---- catching up ----
+
+    /// <summary>
+    /// Applies the store's change feed since the last commit (upserts replace by id, deletes delete), commits
+    /// and publishes a new snapshot. Returns the number of changes applied.
+    /// </summary>
+    public long CatchUp(CancellationToken ct = default)
+    {
+        lock (_writerLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            long applied = CatchUp(_writer, ct);
+            return applied;
+        }
+    }
+
+    private long CatchUp(IndexWriter writer, CancellationToken ct)
+    {
+        long seq = writer.LastCommit.StoreSequence;
+        long applied = 0, sinceCommit = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var changes = _store.GetChangesSince(seq, 1000);
+            if (changes.Count == 0) break;
+            foreach (var c in changes)
+            {
+                if (c.Article is null) writer.DeleteDocument(c.Id);
+                else writer.UpdateDocument(ArticleDocuments.ToDocument(c.Article));
+                seq = c.Sequence;
+                applied++;
+                sinceCommit++;
+            }
+            if (sinceCommit >= _options.CommitEveryChanges)
+            {
+                writer.Commit(seq);
+                sinceCommit = 0;
+                if (writer == _writer) Publish(writer.AcquireSnapshot());
+            }
+        }
+        if (applied > 0 || writer.HasUncommittedChanges || seq != writer.LastCommit.StoreSequence)
+        {
+            writer.Commit(seq);
+            if (writer == _writer) Publish(writer.AcquireSnapshot());
+        }
+        return applied;
+    }
+
+    /// <summary>
+    /// Polls the store every <see cref="IndexManagerOptions.RefreshInterval"/> and catches up when it moved
+    /// (or when a background merge finished), so new articles are searchable within about that delay.
+    /// </summary>
+    public void StartBackgroundRefresh()
+    {
+        lock (_writerLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_refreshTask is not null) return;
+            _refreshCts = new CancellationTokenSource();
+            var ct = _refreshCts.Token;
+            _refreshTask = Task.Run(async () =>
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(_options.RefreshInterval, ct).ConfigureAwait(false);
+                        IndexWriter w;
+                        lock (_writerLock) w = _writer;
+                        if (_store.CurrentSequence != w.LastCommit.StoreSequence || w.HasUncommittedChanges) CatchUp(ct);
+                    }
+                    catch (OperationCanceledException) { break; }
+                    catch (ObjectDisposedException) { break; }
+                    catch (Exception e) { Log($"index: background refresh failed: {e.Message}"); }
+                }
+            }, ct);
+        }
+    }
+
+    // ---- rebuilding and merging ----
+
+    /// <summary>
+    /// Builds a complete new index version from <see cref="ArticleStore.ReadAll"/> in a new folder, catches it up,
+    /// and switches to it atomically (CURRENT is replaced by rename). Searches keep using the old version until the
+    /// switch; its folder is deleted when the last lease on it is released.
+    /// </summary>
+    public void Reindex(IProgress<ReindexProgress>? progress = null)
+    {
+        lock (_reindexLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int next = Directory.EnumerateDirectories(_indexFolder).Select(Path.GetFileName)
+                .Where(n => n is not null && IsVersionName(n)).Select(n => int.Parse(n!.AsSpan(1))).DefaultIfEmpty(0).Max() + 1;
+            string name = "v" + next;
+            var version = new IndexVersion(this, name, Path.Combine(_indexFolder, name));
+            var sw = Stopwatch.StartNew();
+            Log($"index: rebuilding into {name}");
+            IndexWriter? writer = null;
+            try
+            {
+                // Bulk build without background merges (merges run inline after the final commit).
+                writer = IndexWriter.Open(version.Folder, WriterConfig(_options.BackgroundMerges));
+                long startSeq = _store.CurrentSequence; // changes after this are replayed by the catch-up below
+                long total = _store.Count, done = 0;
+                foreach (var stored in _store.ReadAll())
+                {
+                    writer.AddDocument(ArticleDocuments.ToDocument(stored.Article));
+                    done++;
+                    if (progress is not null && (done & 1023) == 0) progress.Report(new ReindexProgress(done, total));
+                }
+                writer.Commit(startSeq);
+                progress?.Report(new ReindexProgress(done, total));
+
+                IndexWriter old;
+                lock (_writerLock)
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    CatchUp(writer, CancellationToken.None);
+                    WriteCurrent(name);
+                    old = _writer;
+                    var oldVersion = _version;
+                    _writer = writer;
+                    var snap = writer.AcquireSnapshot();
+                    lock (_versionLock)
+                    {
+                        _version = version;
+                        oldVersion.Retired = true;
+                    }
+                    Publish(snap);
+                    writer = null;
+                    old.Dispose();
+                    bool unused;
+                    lock (_versionLock) unused = oldVersion.Leases == 0;
+                    if (unused) DeleteVersionFolder(oldVersion);
+                }
+                Log($"index: switched to {name} ({done} articles, {sw.Elapsed.TotalSeconds:F1} s)");
+            }
+            catch
+            {
+                writer?.Dispose();
+                try { if (Directory.Exists(version.Folder) && ReadCurrent() != name) Directory.Delete(version.Folder, true); }
+                catch (IOException) { }
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Merges the index down to one segment without deletions, commits and publishes (optimize).</summary>
+    public void ForceMerge()
+    {
+        lock (_writerLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _writer.ForceMerge(1);
+            _writer.Commit(_writer.LastCommit.StoreSequence);
+            Publish(_writer.AcquireSnapshot());
+        }
+    }
+
+    /// <summary>Figures of the published snapshot.</summary>
+    public IndexStats GetStats()
+    {
+        using var lease = AcquireSnapshot();
+        return ComputeStats(lease.Snapshot, _version.Folder);
+    }
+
+    /// <summary>Figures of any snapshot (also used read-only by the CLI).</summary>
+    public static IndexStats ComputeStats(IndexSnapshot s, string folder)
+    {
+        var terms = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var segs = new List<SegmentStats>();
+        foreach (var leaf in s.Segments)
+        {
+            foreach (var f in leaf.FieldNames) terms[f] = terms.GetValueOrDefault(f) + leaf.TermCount(f);
+        }
+        var bytes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var seg in s.Commit.Segments)
+        {
+            long segBytes = 0;
+            foreach (var f in seg.AllFiles)
+            {
+                string kind = IndexFormat.FileKind(f.Name) ?? "other";
+                bytes[kind] = bytes.GetValueOrDefault(kind) + f.Length;
+                segBytes += f.Length;
+            }
+            segs.Add(new SegmentStats(seg.Name, seg.MaxDoc, seg.MaxDoc - seg.DelCount, seg.DelCount, segBytes));
+        }
+        if (s.Commit.Generation > 0)
+        {
+            var commitFile = new FileInfo(Path.Combine(folder, s.Commit.FileName));
+            if (commitFile.Exists) bytes["segments"] = bytes.GetValueOrDefault("segments") + commitFile.Length;
+        }
+        return new IndexStats(folder, s.Generation, s.StoreSequence, s.AnalysisSignature, s.MaxDoc, s.NumDocs,
+            s.MaxDoc - s.NumDocs, segs, terms, bytes);
+    }
+
+    public void Dispose()
+    {
+        Task? refresh;
+        lock (_writerLock)
+        {
+            if (_disposed) return;
+            _refreshCts?.Cancel();
+            refresh = _refreshTask;
+        }
+        try { refresh?.Wait(); } catch (AggregateException) { }
+        lock (_reindexLock)
+        lock (_writerLock)
+        {
+            _disposed = true;
+            _writer?.Dispose();
+            lock (_versionLock) { _published?.DecRef(); }
+        }
+        _refreshCts?.Dispose();
+    }
+}

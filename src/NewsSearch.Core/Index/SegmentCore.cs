@@ -1,0 +1,199 @@
+using System.Runtime.CompilerServices;
+
+namespace NewsSearch.Core.Index;
+
+/// <summary>Where a term's postings live: what a term-dictionary entry decodes to.</summary>
+internal struct TermMeta
+{
+    public int DocFreq;
+    public long TotalTermFreq;
+    /// <summary>Offset in .doc, or -1 when the single doc is pulsed into the dictionary.</summary>
+    public long DocFp;
+    public int SingletonDoc;
+    public long PosFp;
+}
+
+/// <summary>
+/// The immutable, shared part of a segment: its memory-mapped files and metadata. Reference-counted: every
+/// snapshot and the writer holding the segment take a reference; the maps are released at zero.
+/// </summary>
+internal sealed unsafe class SegmentCore
+{
+    private readonly MappedFile[] _files;
+    private int _refCount = 1;
+    internal readonly MappedFile Tim, Tip, Doc, Pos, Nrm, Dv, Ids;
+    public SegmentMeta Meta { get; }
+    private readonly Dictionary<string, FieldReader> _fields = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NumericColumnMeta> _numerics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedColumnReader> _sorted = new(StringComparer.Ordinal);
+
+    private SegmentCore(SegmentMeta meta, MappedFile[] files)
+    {
+        Meta = meta;
+        _files = files;
+        Tim = files[1]; Tip = files[2]; Doc = files[3]; Pos = files[4]; Nrm = files[5]; Dv = files[6]; Ids = files[7];
+        foreach (var f in meta.Fields) _fields[f.Name] = new FieldReader(this, f);
+        foreach (var n in meta.Numerics) _numerics[n.Name] = n;
+        foreach (var s in meta.Sorted) _sorted[s.Name] = new SortedColumnReader(Dv, s);
+    }
+
+    public string Name => Meta.Name;
+    public int MaxDoc => Meta.MaxDoc;
+    public IReadOnlyCollection<FieldReader> Fields => _fields.Values;
+
+    /// <summary>Maps and validates the segment's files; <paramref name="expected"/> (from the commit) checks lengths and checksums.</summary>
+    public static SegmentCore Open(string folder, string name, IReadOnlyDictionary<string, IndexFileInfo>? expected, bool verifyChecksums)
+    {
+        var files = new List<MappedFile>();
+        try
+        {
+            foreach (var ext in IndexFormat.SegmentExts)
+            {
+                string fileName = IndexFormat.SegmentFile(name, ext);
+                long expectedLength = -1;
+                uint? expectedCrc = null;
+                if (expected is not null)
+                {
+                    if (!expected.TryGetValue(fileName, out var info)) throw new IndexCorruptException(fileName, "not listed in the commit");
+                    expectedLength = info.Length;
+                    expectedCrc = info.Checksum;
+                }
+                var f = MappedFile.Open(Path.Combine(folder, fileName), ext, expectedLength);
+                files.Add(f);
+                if (expectedCrc is { } c && f.StoredChecksum != c)
+                    throw new IndexCorruptException(fileName, $"footer checksum {f.StoredChecksum:x8} differs from the commit's {c:x8}");
+                if (verifyChecksums) f.VerifyChecksum();
+            }
+            var meta = SegmentMeta.Read(name, files[0]);
+            return new SegmentCore(meta, [.. files]);
+        }
+        catch
+        {
+            foreach (var f in files) f.Dispose();
+            throw;
+        }
+    }
+
+    public void IncRef()
+    {
+        if (Interlocked.Increment(ref _refCount) <= 1) throw new ObjectDisposedException("segment " + Name);
+    }
+
+    public void DecRef()
+    {
+        int n = Interlocked.Decrement(ref _refCount);
+        if (n == 0) foreach (var f in _files) f.Dispose();
+        else if (n < 0) throw new InvalidOperationException("segment core released too often: " + Name);
+    }
+
+    public FieldReader? GetField(string name) => _fields.GetValueOrDefault(name);
+
+    public long FileBytes(string ext)
+    {
+        foreach (var f in _files) if (f.Path.EndsWith("." + ext, StringComparison.Ordinal)) return f.Length;
+        return 0;
+    }
+
+    public int GetFieldLength(string field, int doc)
+    {
+        if (!_fields.TryGetValue(field, out var f) || !f.Meta.HasNorms) return 0;
+        byte* p = Nrm.Pointer + f.Meta.NormsOffset;
+        return f.Meta.NormsWidth switch
+        {
+            1 => p[doc],
+            2 => Unsafe.ReadUnaligned<ushort>(p + 2L * doc),
+            _ => Unsafe.ReadUnaligned<int>(p + 4L * doc),
+        };
+    }
+
+    public long GetNumeric(string field, int doc, long missing)
+    {
+        if (!_numerics.TryGetValue(field, out var n)) return missing;
+        byte* p = Dv.Pointer + n.Offset;
+        ulong s;
+        switch (n.Width)
+        {
+            case 1: s = p[doc]; break;
+            case 2: s = Unsafe.ReadUnaligned<ushort>(p + 2L * doc); break;
+            case 4: s = Unsafe.ReadUnaligned<uint>(p + 4L * doc); break;
+            default:
+                long raw = Unsafe.ReadUnaligned<long>(p + 8L * doc);
+                return raw == long.MinValue ? missing : raw;
+        }
+        return s == 0 ? missing : (long)(s - 1) + n.Min;
+    }
+
+    public SortedColumnReader? GetSorted(string field) => _sorted.GetValueOrDefault(field);
+
+    public string GetId(int doc)
+    {
+        byte* p = Ids.Pointer + Meta.IdsOffset;
+        int start = Unsafe.ReadUnaligned<int>(p + 4L * doc);
+        int end = Unsafe.ReadUnaligned<int>(p + 4L * (doc + 1));
+        byte* bytes = p + 4L * (MaxDoc + 1);
+        return System.Text.Encoding.UTF8.GetString(bytes + start, end - start);
+    }
+
+    public void VerifyChecksums()
+    {
+        foreach (var f in _files) f.VerifyChecksum();
+    }
+}
+
+/// <summary>A sorted doc-values column of one segment; ordinals index its sorted distinct values.</summary>
+public sealed unsafe class SortedColumnReader
+{
+    private readonly MappedFile _dv;
+    private readonly SortedColumnMeta _meta;
+    private readonly string?[] _cache;
+
+    internal SortedColumnReader(MappedFile dv, SortedColumnMeta meta)
+    {
+        _dv = dv;
+        _meta = meta;
+        _cache = new string?[meta.ValueCount];
+    }
+
+    public int ValueCount => _meta.ValueCount;
+
+    /// <summary>Ordinal of the doc's value, -1 when it has none.</summary>
+    public int GetOrd(int doc)
+    {
+        byte* p = _dv.Pointer + _meta.OrdsOffset;
+        int s = _meta.OrdWidth switch
+        {
+            1 => p[doc],
+            2 => Unsafe.ReadUnaligned<ushort>(p + 2L * doc),
+            _ => Unsafe.ReadUnaligned<int>(p + 4L * doc),
+        };
+        return s - 1;
+    }
+
+    /// <summary>The value of an ordinal (strings are created once and cached).</summary>
+    public string LookupOrd(int ord)
+    {
+        var s = _cache[ord];
+        if (s is not null) return s;
+        byte* p = _dv.Pointer + _meta.ValuesOffset;
+        int start = Unsafe.ReadUnaligned<int>(p + 4L * ord);
+        int end = Unsafe.ReadUnaligned<int>(p + 4L * (ord + 1));
+        byte* chars = p + 4L * (_meta.ValueCount + 1);
+        s = new string((char*)(chars + 2L * start), 0, end - start);
+        _cache[ord] = s;
+        return s;
+    }
+
+    /// <summary>Ordinal of a value, or -1 when no doc of the segment has it.</summary>
+    public int LookupTerm(ReadOnlySpan<char> value)
+    {
+        int lo = 0, hi = ValueCount - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int c = LookupOrd(mid).AsSpan().SequenceCompareTo(value);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
+    }
+}

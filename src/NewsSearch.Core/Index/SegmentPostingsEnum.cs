@@ -1,0 +1,191 @@
+namespace NewsSearch.Core.Index;
+
+/// <summary>
+/// Decodes one term's postings: packed 128-doc blocks (doc delta-1, freq-1), a vInt tail, a single-level skip list
+/// in front (per full block: last doc, block bytes, position bytes) used by <see cref="Advance"/>, and positions
+/// (vInt deltas per doc) read lazily: positions of docs passed over are skipped only when a position is asked for.
+/// </summary>
+internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
+{
+    private const int BlockSize = IndexFormat.BlockSize;
+    private readonly byte* _doc;
+    private readonly byte* _pos;
+    private readonly bool _hasFreqs;
+    private readonly bool _fieldHasPositions;
+    private readonly bool _withPositions;
+    private readonly int _df;
+
+    private readonly int[] _docs = new int[BlockSize];
+    private readonly int[] _freqs = new int[BlockSize];
+    private int _bufIdx = -1, _bufCount;
+    private int _docId = -1;
+    private int _docsLoaded;
+
+    private readonly int _numFull;
+    private int _blockIndex;
+    private long _docPtr;
+    private int _prevLastDoc = -1;
+
+    private long _skipPtr;
+    private int _skipIdx;
+    private int _skipLastDoc = -1;
+    private long _skipDocPtr, _skipPosPtr;
+    private bool _peeked;
+    private int _peekLastDoc, _peekDocLen;
+    private long _peekPosLen;
+
+    private long _posPtr;
+    private int _posToSkip, _posLeft, _lastPos;
+
+    public SegmentPostingsEnum(FieldReader field, in TermMeta meta, bool withPositions)
+    {
+        _doc = field.Core.Doc.Pointer;
+        _pos = field.Core.Pos.Pointer;
+        _hasFreqs = field.Meta.HasFreqs;
+        _fieldHasPositions = field.Meta.HasPositions;
+        _withPositions = withPositions;
+        _df = meta.DocFreq;
+        _posPtr = meta.PosFp;
+        if (meta.DocFp < 0)
+        {
+            _docs[0] = meta.SingletonDoc;
+            _freqs[0] = (int)meta.TotalTermFreq;
+            _bufCount = 1;
+            _docsLoaded = 1;
+            return;
+        }
+        long p = meta.DocFp;
+        _numFull = _df / BlockSize;
+        if (_numFull > 0)
+        {
+            int skipLen = Mem.ReadVInt(_doc, ref p);
+            _skipPtr = p;
+            p += skipLen;
+        }
+        _docPtr = p;
+        _skipDocPtr = p;
+        _skipPosPtr = meta.PosFp;
+    }
+
+    public override int DocId => _docId;
+    public override int Freq => _freqs[_bufIdx];
+    public override long Cost => _df;
+
+    private bool Refill()
+    {
+        if (_docsLoaded >= _df) return false;
+        int prev = _prevLastDoc;
+        if (_blockIndex < _numFull)
+        {
+            BitPacking.Unpack(_doc, ref _docPtr, _docs);
+            for (int i = 0; i < BlockSize; i++) { prev += _docs[i] + 1; _docs[i] = prev; }
+            if (_hasFreqs)
+            {
+                BitPacking.Unpack(_doc, ref _docPtr, _freqs);
+                for (int i = 0; i < BlockSize; i++) _freqs[i]++;
+            }
+            else Array.Fill(_freqs, 1);
+            _bufCount = BlockSize;
+        }
+        else
+        {
+            int n = _df - _docsLoaded;
+            for (int i = 0; i < n; i++)
+            {
+                int code = Mem.ReadVInt(_doc, ref _docPtr);
+                int freq = 1;
+                if (_hasFreqs)
+                {
+                    if ((code & 1) == 0) freq = Mem.ReadVInt(_doc, ref _docPtr);
+                    code >>>= 1;
+                }
+                prev += code + 1;
+                _docs[i] = prev;
+                _freqs[i] = freq;
+            }
+            _bufCount = n;
+        }
+        _docsLoaded += _bufCount;
+        _prevLastDoc = prev;
+        _blockIndex++;
+        _bufIdx = -1;
+        return true;
+    }
+
+    public override int NextDoc()
+    {
+        if (++_bufIdx >= _bufCount)
+        {
+            if (!Refill()) { _bufIdx = _bufCount; return _docId = NoMoreDocs; }
+            _bufIdx = 0;
+        }
+        if (_withPositions)
+        {
+            _posToSkip += _posLeft;
+            _posLeft = _freqs[_bufIdx];
+            _lastPos = 0;
+        }
+        return _docId = _docs[_bufIdx];
+    }
+
+    public override int Advance(int target)
+    {
+        if (_docId >= target) return _docId;
+        if (_numFull > 0 && (_bufCount == 0 || target > _docs[_bufCount - 1])) SkipBlocks(target);
+        while (true)
+        {
+            // Scan the rest of the buffer without touching positions until the target block is reached.
+            int d = NextDoc();
+            if (d >= target) return d;
+        }
+    }
+
+    private void SkipBlocks(int target)
+    {
+        while (_skipIdx < _numFull)
+        {
+            if (!_peeked)
+            {
+                long p = _skipPtr;
+                _peekLastDoc = _skipLastDoc + Mem.ReadVInt(_doc, ref p);
+                _peekDocLen = Mem.ReadVInt(_doc, ref p);
+                _peekPosLen = _fieldHasPositions ? Mem.ReadVLong(_doc, ref p) : 0;
+                _skipPtr = p;
+                _peeked = true;
+            }
+            if (_peekLastDoc >= target) break;
+            _skipLastDoc = _peekLastDoc;
+            _skipDocPtr += _peekDocLen;
+            _skipPosPtr += _peekPosLen;
+            _skipIdx++;
+            _peeked = false;
+        }
+        if (_skipIdx > _blockIndex)
+        {
+            _blockIndex = _skipIdx;
+            _docPtr = _skipDocPtr;
+            _prevLastDoc = _skipLastDoc;
+            _docsLoaded = _skipIdx * BlockSize;
+            _bufCount = 0;
+            _bufIdx = -1;
+            if (_withPositions)
+            {
+                _posPtr = _skipPosPtr;
+                _posToSkip = 0;
+                _posLeft = 0;
+            }
+        }
+    }
+
+    public override int NextPosition()
+    {
+        if (_posToSkip > 0)
+        {
+            Mem.SkipVInts(_pos, ref _posPtr, _posToSkip);
+            _posToSkip = 0;
+        }
+        _posLeft--;
+        _lastPos += Mem.ReadVInt(_pos, ref _posPtr);
+        return _lastPos;
+    }
+}

@@ -1,0 +1,125 @@
+namespace NewsSearch.Core.Ingest;
+
+/// <summary>A byline found at the start of a paragraph or on a line of its own.</summary>
+internal sealed record Byline(string Source, List<string> Reporters, List<string> Correspondents, string Rest);
+
+/// <summary>
+/// Bylines as Chinese papers print them: <c>株洲日报(全媒体记者/李逸峰 通讯员/冯帅) 5月30日,…</c>, <c>本报讯(记者 张三)</c>,
+/// <c>新华社北京5月30日电(记者 …)</c>, <c>株洲日报全媒体记者/王娜</c> on its own line, <c>本报讯 …</c> without names.
+/// </summary>
+internal static class Bylines
+{
+    // Longest first, so 全媒体记者 wins over 记者.
+    private static readonly string[] ReporterRoles =
+        ["全媒体记者", "融媒体记者", "摄影记者", "见习记者", "实习记者", "特约记者", "首席记者", "本报记者", "记者"];
+    private static readonly string[] CorrespondentRoles = ["特约通讯员", "通讯员", "实习生"];
+
+    /// <summary>Byline at the start of a paragraph: source, then the people in brackets, then the lead.</summary>
+    public static Byline? ParseLeading(string s)
+    {
+        int open = -1;
+        int limit = Math.Min(s.Length, 28);
+        for (int i = 0; i < limit; i++)
+        {
+            char c = s[i];
+            if (c is '(' or '（') { open = i; break; }
+            if (c is '，' or ',' or '。' or '“' or '"' or ':' or '：') break;
+        }
+        if (open >= 0)
+        {
+            var src = s.AsSpan(0, open).Trim();
+            if (src.Length == 0 || IsSourceEnd(src[^1]))
+            {
+                int close = s.IndexOfAny([')', '）'], open + 1);
+                if (close > open && close - open <= 90)
+                {
+                    var who = s.AsSpan(open + 1, close - open - 1);
+                    if (who.Contains("记者", StringComparison.Ordinal) || who.Contains("通讯员", StringComparison.Ordinal)
+                        || who.Contains("实习生", StringComparison.Ordinal))
+                    {
+                        var b = new Byline(src.ToString(), [], [], s[(close + 1)..].Trim());
+                        ParsePeople(who, b.Reporters, b.Correspondents);
+                        return b;
+                    }
+                }
+            }
+        }
+        // 本报讯 / 株洲日报讯 followed by a space: a byline without names.
+        int xun = s.AsSpan(0, Math.Min(s.Length, 13)).IndexOf('讯');
+        if (xun is >= 1 and <= 12 && xun + 1 < s.Length && char.IsWhiteSpace(s[xun + 1])
+            && (s.AsSpan(0, xun).EndsWith("报") || s.AsSpan(0, xun).EndsWith("社") || s.AsSpan(0, xun).EndsWith("台"))
+            && IsPlainName(s.AsSpan(0, xun)))
+            return new Byline(s[..(xun + 1)], [], [], s[(xun + 1)..].Trim());
+        return null;
+    }
+
+    /// <summary>A line that is only a byline: <c>株洲日报全媒体记者/王娜</c>, <c>本报记者 张三 李四</c>.</summary>
+    public static Byline? ParseOwnLine(string s)
+    {
+        if (s.Length > 40) return null;
+        int best = -1;
+        foreach (var role in (string[])[.. ReporterRoles, .. CorrespondentRoles])
+        {
+            int i = s.IndexOf(role, StringComparison.Ordinal);
+            if (i >= 0 && (best < 0 || i < best)) best = i;
+        }
+        if (best < 0) return null;
+        var src = s.AsSpan(0, best).Trim();
+        if (src.Length > 0 && (!IsSourceEnd(src[^1]) || !IsPlainName(src))) return null;
+        var b = new Byline(src.ToString(), [], [], "");
+        if (!ParsePeople(s.AsSpan(best), b.Reporters, b.Correspondents, strict: true)) return null;
+        return b.Reporters.Count + b.Correspondents.Count > 0 ? b : null;
+    }
+
+    private static bool IsSourceEnd(char c) => c is '报' or '讯' or '电' or '社' or '台' or '网';
+
+    private static bool IsPlainName(ReadOnlySpan<char> s)
+    {
+        foreach (char c in s) if (!char.IsLetterOrDigit(c)) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Splits "全媒体记者/王娜 通讯员/谢军 罗丹" into reporters and correspondents. With <paramref name="strict"/>,
+    /// anything that is not a role or a plausible name makes the whole text not a byline.
+    /// </summary>
+    public static bool ParsePeople(ReadOnlySpan<char> who, List<string> reporters, List<string> correspondents, bool strict = false)
+    {
+        List<string> current = reporters;
+        int i = 0;
+        while (i < who.Length)
+        {
+            while (i < who.Length && IsSeparator(who[i])) i++;
+            int start = i;
+            while (i < who.Length && !IsSeparator(who[i])) i++;
+            var token = who[start..i];
+            while (token.Length > 0)
+            {
+                string? role = StartsWithRole(token, ReporterRoles) ?? StartsWithRole(token, CorrespondentRoles);
+                if (role is null) break;
+                current = Array.IndexOf(ReporterRoles, role) >= 0 ? reporters : correspondents;
+                token = token[role.Length..];
+            }
+            if (token.Length == 0) continue;
+            if (token.Length is >= 2 and <= 6 && IsNameToken(token)) current.Add(token.ToString());
+            else if (token is "本报" or "新华社" or "等") { }
+            else if (strict) return false;
+        }
+        return true;
+    }
+
+    private static string? StartsWithRole(ReadOnlySpan<char> token, string[] roles)
+    {
+        foreach (var r in roles) if (token.StartsWith(r, StringComparison.Ordinal)) return r;
+        return null;
+    }
+
+    private static bool IsSeparator(char c) =>
+        char.IsWhiteSpace(c) || c is '/' or '／' or '、' or ',' or '，' or ':' or '：' or ';' or '；';
+
+    private static bool IsNameToken(ReadOnlySpan<char> t)
+    {
+        foreach (char c in t) if (!(char.IsLetter(c) || c is '·' or '•')) return false;
+        return true;
+    }
+}

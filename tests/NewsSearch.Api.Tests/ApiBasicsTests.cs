@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace NewsSearch.Api.Tests;
+
+public class ApiBasicsTests
+{
+    private NewsSearchFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        _factory = new NewsSearchFactory(TestArticles.All);
+        _client = _factory.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+
+    [Test]
+    public async Task TestGetArticle()
+    {
+        var a = await _client.GetFromJsonAsync<JsonElement>("/api/v1/articles/bike-refund");
+        Assert.That(a.GetProperty("title").GetString(), Is.EqualTo(TestArticles.BikeRefund.Title));
+        Assert.That(a.GetProperty("body").GetString(), Is.EqualTo(TestArticles.BikeRefund.Body));
+        Assert.That(a.GetProperty("reporters")[0].GetString(), Is.EqualTo("周明"));
+        Assert.That(a.GetProperty("publishedAt").GetString(), Is.EqualTo("2026-01-08"));
+    }
+
+    [Test]
+    public async Task TestMissingArticleIsProblem404()
+    {
+        var res = await _client.GetAsync("/api/v1/articles/no-such-id");
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task TestUnknownRouteIsProblem404()
+    {
+        var res = await _client.GetAsync("/api/v1/nothing-here");
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task TestHealth()
+    {
+        Assert.That((await _client.GetAsync("/healthz/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var ready = await _client.GetFromJsonAsync<JsonElement>("/healthz/ready");
+        Assert.That(ready.GetProperty("status").GetString(), Is.EqualTo("ready"));
+        Assert.That(ready.GetProperty("documents").GetInt64(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task TestOpenApiDocumentDescribesSearch()
+    {
+        var doc = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var search = doc.GetProperty("paths").GetProperty("/api/v1/search").GetProperty("get");
+        Assert.That(search.GetProperty("operationId").GetString(), Is.EqualTo("Search"));
+        var names = search.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
+        Assert.That(names, Is.SupersetOf(new[] { "q", "page", "pageSize" }));
+    }
+
+    [Test]
+    public async Task TestBuildWroteOpenApiDocument()
+    {
+        string root = TestContext.CurrentContext.TestDirectory;
+        while (!File.Exists(Path.Combine(root, "NewsSearch.sln"))) root = Path.GetDirectoryName(root)!;
+        string file = Path.Combine(root, "openapi", "newssearch.json");
+        Assert.That(File.Exists(file), Is.True, "the build writes the OpenAPI document into openapi/");
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        Assert.That(doc.RootElement.GetProperty("paths").TryGetProperty("/api/v1/search", out _), Is.True);
+    }
+
+    [Test]
+    public async Task TestSwaggerUiAndPageAreServed()
+    {
+        var swagger = await _client.GetAsync("/swagger/index.html");
+        Assert.That(swagger.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var page = await _client.GetStringAsync("/");
+        Assert.That(page, Does.Contain("NewsSearch"));
+        Assert.That(await _client.GetStringAsync("/app.js"), Does.Contain("/api/v1/search").Or.Contain("api/v1/search"));
+    }
+
+    [Test]
+    public async Task TestAdminNeedsKeyWhenConfigured()
+    {
+        using var factory = new NewsSearchFactory(TestArticles.All) { AdminKey = "s3cret" };
+        using var client = factory.CreateClient();
+        var denied = await client.PostAsync("/api/v1/admin/reindex", null);
+        Assert.That(denied.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(denied.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        using var req = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/reindex");
+        req.Headers.Add("X-Admin-Key", "s3cret");
+        var accepted = await client.SendAsync(req);
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+    }
+
+    [Test]
+    public async Task TestReindexKeepsServingAndFinishes()
+    {
+        // The test server's caller has no remote address, which the admin policy treats as local.
+        var res = await _client.PostAsync("/api/v1/admin/reindex", null);
+        Assert.That(res.StatusCode, Is.AnyOf(HttpStatusCode.Accepted, HttpStatusCode.Conflict));
+        for (int i = 0; i < 200; i++)
+        {
+            var search = await _client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("公共自行车"));
+            Assert.That(search.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var status = await _client.GetFromJsonAsync<JsonElement>("/api/v1/admin/reindex");
+            if (!status.GetProperty("running").GetBoolean()) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail("reindex of three articles did not finish in 10 s");
+    }
+}

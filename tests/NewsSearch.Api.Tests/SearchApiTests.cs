@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NewsSearch.Core.Search;
+
+namespace NewsSearch.Api.Tests;
+
+public class SearchApiTests
+{
+    private NewsSearchFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        _factory = new NewsSearchFactory(TestArticles.All);
+        _client = _factory.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private async Task<SearchResponse> SearchAsync(string query)
+    {
+        var res = await _client.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(query)}");
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.OK), await res.Content.ReadAsStringAsync());
+        return (await res.Content.ReadFromJsonAsync<SearchResponse>(Json))!;
+    }
+
+    [Test]
+    public async Task TestSearchReturnsHighlightedHitFirst()
+    {
+        var r = await SearchAsync("公共自行车");
+        Assert.That(r.TotalHits, Is.EqualTo(1));
+        var hit = r.Hits[0];
+        Assert.That(hit.Id, Is.EqualTo("bike-refund"));
+        Assert.That(hit.Authors, Is.EqualTo(new[] { "周明", "李华" }));
+        Assert.That(hit.PublishedAt, Is.EqualTo(new DateOnly(2026, 1, 8)));
+        Assert.That(hit.Highlights.Title, Does.Contain("<mark>公共自行车</mark>"));
+        Assert.That(hit.Highlights.Body, Has.Some.Contains("<mark>公共自行车</mark>"));
+        Assert.That(hit.Score, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task TestWordsAreAndedByDefault()
+    {
+        Assert.That((await SearchAsync("自行车")).Hits.Select(h => h.Id), Is.EquivalentTo(new[] { "bike-refund", "rail-transit" }));
+        Assert.That((await SearchAsync("自行车 轨道交通")).Hits.Select(h => h.Id), Is.EqualTo(new[] { "rail-transit" }));
+    }
+
+    [Test]
+    public async Task TestQuotedPhrase()
+    {
+        Assert.That((await SearchAsync("\"押金退还\"")).Hits.Select(h => h.Id), Is.EqualTo(new[] { "bike-refund" }));
+        Assert.That((await SearchAsync("\"退还押金\"")).TotalHits, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task TestSnippetsAreEscapedBeforeMarking()
+    {
+        var hit = (await SearchAsync("脚本注入")).Hits.Single();
+        string body = string.Join(" ", hit.Highlights.Body);
+        Assert.That(body, Does.Contain("&lt;script&gt;"));
+        Assert.That(body, Does.Not.Contain("<script>"));
+        Assert.That(body, Does.Contain("<mark>"));
+    }
+
+    [TestCase("/api/v1/search", "Missing query")]
+    [TestCase("/api/v1/search?q=%20", "Missing query")]
+    [TestCase("/api/v1/search?q=a&page=0", "Invalid page")]
+    [TestCase("/api/v1/search?q=a&pageSize=1000", "Invalid page size")]
+    [TestCase("/api/v1/search?q=%22unclosed", "Invalid query")]
+    public async Task TestBadInputIsProblemDetails(string url, string title)
+    {
+        var res = await _client.GetAsync(url);
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = await res.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("title").GetString(), Is.EqualTo(title));
+        Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo(400));
+    }
+
+    [Test]
+    public async Task TestUnparsablePageIsProblemDetails()
+    {
+        var res = await _client.GetAsync("/api/v1/search?q=a&page=abc");
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task TestPaging()
+    {
+        var res = await _client.GetFromJsonAsync<SearchResponse>("/api/v1/search?q=自行车&page=2&pageSize=1", Json);
+        Assert.That(res!.TotalHits, Is.EqualTo(2));
+        Assert.That(res.Hits, Has.Count.EqualTo(1));
+        Assert.That(res.Page, Is.EqualTo(2));
+    }
+}
