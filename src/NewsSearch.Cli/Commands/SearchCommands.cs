@@ -225,8 +225,32 @@ public static partial class SearchCommands
 
         public void Dispose() => Owner.Dispose();
 
-        public static SearchSession Open(CliGlobals globals, ParseResult r) =>
-            // Wired to NewsEngine (store + analysis + index) once the engine lands in main.
-            throw new CliException("search needs the index engine, which is not in this build yet");
+        public static SearchSession Open(CliGlobals globals, ParseResult r)
+        {
+            var engine = ServeCommand.OpenEngine(globals, r);
+            try
+            {
+                var lease = engine.Index.AcquireSnapshot();
+                return new SearchSession
+                {
+                    Searcher = engine.Searcher, Store = engine.Store, Snapshot = lease.Reader,
+                    Owner = new Releaser(lease, engine),
+                };
+            }
+            catch
+            {
+                engine.Dispose();
+                throw;
+            }
+        }
+
+        private sealed class Releaser(IDisposable lease, IDisposable engine) : IDisposable
+        {
+            public void Dispose()
+            {
+                lease.Dispose();
+                engine.Dispose();
+            }
+        }
     }
 }
