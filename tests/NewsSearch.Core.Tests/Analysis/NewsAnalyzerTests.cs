@@ -42,6 +42,14 @@ public class NewsAnalyzerTests
     }
 
     [Test]
+    public void TestCommonWordsStayWhole()
+    {
+        // SmartCn turns 高铁 into 高 OR 铁; here it is one word, in the index and in the query.
+        AssertAnalyzesTo(WordsQuery, "高铁", ["高铁"], [0], [2], [W]);
+        AssertAnalyzesTo(WordsQuery, "坐高铁去长沙", ["坐", "高铁", "去", "长沙"]);
+    }
+
+    [Test]
     public void TestOffsets()
     {
         AssertAnalyzesTo(Words, "田心轨道交通产业社区",
@@ -324,6 +332,30 @@ public class NewsAnalyzerRobustnessTests
                     }
                 }
         }
+    }
+
+    [Test]
+    public void TestStreamsOnManyThreadsAgreeWithOneThread()
+    {
+        var a = TestAnalysis.Instance;
+        var lines = Directory.GetFiles(TestAnalysis.SharedFolder("seeds"), "*.txt").SelectMany(File.ReadAllLines)
+            .Where(l => l.Length > 0).ToArray();
+        string Render(TokenStream ts, string text)
+        {
+            ts.SetText(text);
+            var sb = new System.Text.StringBuilder();
+            while (ts.IncrementToken()) sb.Append(ts.Term).Append('@').Append(ts.StartOffset).Append('+').Append(ts.PositionIncrement).Append(' ');
+            return sb.ToString();
+        }
+        var single = a.IndexAnalyzer(NewsFields.Body).CreateTokenStream();
+        var expected = lines.Select(l => Render(single, l)).ToArray();
+        var actual = new string[lines.Length];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var ts = a.IndexAnalyzer(NewsFields.Body).CreateTokenStream();
+            for (int i = worker; i < lines.Length; i += 4) actual[i] = Render(ts, lines[i]);
+        });
+        Assert.That(actual, Is.EqualTo(expected));
     }
 
     [Test]
