@@ -72,6 +72,14 @@ internal sealed class ByteSlicePool
         return a;
     }
 
+    /// <summary>Hints the CPU to fetch the cache line of an address (the tail of a stream about to be written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int address)
+    {
+        var block = _blocks[address >> BlockShift];
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref block[address & BlockMask]));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AtSliceEnd(int address, int level) => (address & ((8 << level) - 1)) == (8 << level) - 4;
 
