@@ -26,6 +26,8 @@ internal sealed class ByteSlicePool
 
     public long BytesAllocated => (long)_allocated * BlockSize;
 
+    public long BytesUsed => (long)_blockCount * BlockSize;
+
     /// <summary>Drops all streams; keeps the blocks for the next buffer.</summary>
     public void Reset()
     {

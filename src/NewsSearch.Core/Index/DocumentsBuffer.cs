@@ -48,7 +48,8 @@ internal sealed class BufferedField
         HasPositions = options == IndexOptions.DocsFreqsPositions;
     }
 
-    public long BytesUsed => (long)Terms.Length * (Unsafe.SizeOf<BufferedTerm>() + 8) + Table.Length * 8L + Lengths.Length * 4L;
+    /// <summary>Bytes in use (not capacity: arrays are kept for the next buffer, so capacity never shrinks).</summary>
+    public long BytesUsed(int numDocs) => TermCount * (Unsafe.SizeOf<BufferedTerm>() + 8L + 12L) + (IsText ? numDocs * 4L : 0);
 
     public void Reset()
     {
@@ -86,10 +87,10 @@ internal sealed class DocumentsBuffer
     {
         get
         {
-            long b = _pool.BytesAllocated + _chars.Length * 2L + _ids.Count * 64L;
-            foreach (var f in _fields.Values) b += f.BytesUsed;
-            foreach (var n in _numerics.Values) b += n.Length * 8L;
-            foreach (var s in _sorted.Values) b += s.Length * 8L;
+            int docs = _ids.Count;
+            long b = _pool.BytesUsed + _charsUsed * 2L + docs * 64L;
+            foreach (var f in _fields.Values) b += f.BytesUsed(docs);
+            b += (_numerics.Count + _sorted.Count) * docs * 8L;
             return b;
         }
     }
