@@ -104,4 +104,29 @@ public class PageParserOwnPageTests
         Assert.That(page.Articles.Count(a => a.Kind == ArticleKind.Article), Is.EqualTo(2000));
         Assert.That(page.Articles.All(a => a.Kind != ArticleKind.Article || a.Section == "要闻·本地"), Is.True);
     }
+
+    [Test]
+    public void TestRandomPagesNeverThrow()
+    {
+        // Pieces of page syntax in random order, plus random bytes through the decoder.
+        string[] pieces = ["\n", "\n\n", "\r\n", "本报讯(记者 张三 通讯员 李四) ", "株洲日报全媒体记者/王娜", "(", ")", "（", "“", "”",
+            "。", ",", "广告", "热线 28835396", "·", "就业·创业", "责任编辑:王", "℃", "今天", "记者/何春林 摄", "资料图", "遗失",
+            "声明作废", "——摘自", "12345热线督办 ", "5月30日", "去年12月31日", "近日", "标题", "正文内容很长很长", "——", " ", "《"];
+        var random = new Random(20260108);
+        for (int round = 0; round < 300; round++)
+        {
+            var sb = new System.Text.StringBuilder();
+            int n = random.Next(1, 120);
+            for (int i = 0; i < n; i++) sb.Append(pieces[random.Next(pieces.Length)]);
+            var page = PageParser.Parse(sb.ToString(), new PageParseOptions { SourceFile = "r.txt" });
+            Assert.That(page.Articles.Select(a => a.Id).Distinct().Count(), Is.EqualTo(page.Articles.Count));
+            foreach (var a in page.Articles)
+                Assert.That(a.SourceStartLine!.Value, Is.LessThanOrEqualTo(a.SourceEndLine!.Value));
+
+            var bytes = new byte[random.Next(0, 400)];
+            random.NextBytes(bytes);
+            var decoded = PageDecoder.Decode(bytes, "r.bin");
+            Assert.That(PageParser.Parse(decoded.Text).Articles, Is.Not.Null);
+        }
+    }
 }
