@@ -17,7 +17,7 @@ namespace NewsSearch.Core.Ingest;
 /// </summary>
 public static class PageParser
 {
-    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote }
+    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote, Jump }
 
     internal struct Unit
     {
@@ -175,6 +175,7 @@ public static class PageParser
 
         private UnitKind ClassifyLine(int i, ReadOnlySpan<char> s, bool open)
         {
+            if (JumpMarkerLength(s, atStart: true) == s.Length) return UnitKind.Jump;
             if (IsEditorLine(s)) return UnitKind.Editor;
             if (IsBanner(s)) return UnitKind.Banner;
             if (s is "广告" || IsPhoneLine(s) || IsAdLine(s)) return UnitKind.Ad;
@@ -302,7 +303,10 @@ public static class PageParser
                     d.Reporters = b.Reporters;
                     d.Correspondents = b.Correspondents;
                     d.Dateline = Datelines.Find(b.Source.Length > 0 && b.Source.Contains('日') ? b.Source + " " + b.Rest : b.Rest);
-                    if (b.Rest.Length > 0) { d.StartParagraph(b.Rest); d.CurrentOpen = IsOpen(b.Rest); }
+                    var lead = b.Rest.AsSpan();
+                    int jump = JumpMarkerLength(lead, atStart: false);
+                    if (jump > 0) lead = lead[..^jump].TrimEnd();
+                    if (lead.Length > 0) { d.StartParagraph(lead); d.CurrentOpen = jump == 0 && IsOpen(lead); }
                 }
                 d.Title ??= "";
                 _drafts.Add(d);
@@ -338,12 +342,26 @@ public static class PageParser
                         else notice.Body.Append(Span(i));
                         notice.LastLine = u.Line;
                         continue;
-                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote:
+                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote or UnitKind.Jump:
                         continue;
                     case UnitKind.Byline or UnitKind.OwnByline:
                         continue; // only reachable for bylines already consumed by a start
                 }
                 var s = Span(i);
+                bool open = u.Open;
+                // "(上接第1版)" opens text continued from another page; "(下转第2版)" ends text continued elsewhere.
+                if (JumpMarkerLength(s, atStart: true) is > 0 and var head)
+                {
+                    s = s[head..].TrimStart();
+                    if (d is not null && d.ParagraphCount > 0) FlushParagraph(d);
+                    if (d is null || d.ParagraphCount > 0 || d.Kind != ArticleKind.Continuation) d = NewContinuation(i);
+                }
+                if (JumpMarkerLength(s, atStart: false) is > 0 and var tail)
+                {
+                    s = s[..^tail].TrimEnd();
+                    open = false;
+                }
+                if (s.Length == 0) continue;
                 if (d is null) d = NewContinuation(i);
                 else if (d.InParagraph && d.CurrentOpen)
                 {
@@ -358,7 +376,7 @@ public static class PageParser
                     {
                         if (IsAsciiLetter(d.Body[^1]) && IsAsciiLetter(s[0])) d.Body.Append(' ');
                         d.Body.Append(s);
-                        d.CurrentOpen = u.Open;
+                        d.CurrentOpen = open;
                         d.LastLine = u.Line;
                         continue;
                     }
@@ -373,7 +391,7 @@ public static class PageParser
                 }
                 FlushParagraph(d);
                 d.StartParagraph(s);
-                d.CurrentOpen = u.Open;
+                d.CurrentOpen = open;
                 d.LastLine = u.Line;
             }
             if (d is not null)
@@ -645,6 +663,34 @@ public static class PageParser
             if (left < 4 || right < 4 || Math.Min(left, right) * 5 < Math.Max(left, right) * 2) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Length of a page-jump marker such as "(下转第2版)", "（上接1版）", "(转第3版)" at the start or end of a line; 0 if none.
+    /// </summary>
+    internal static int JumpMarkerLength(ReadOnlySpan<char> s, bool atStart)
+    {
+        if (s.Length < 4) return 0;
+        int open, close;
+        if (atStart)
+        {
+            if (s[0] is not ('(' or '（')) return 0;
+            close = s[..Math.Min(s.Length, 12)].IndexOfAny(')', '）');
+            if (close < 0) return 0;
+            open = 0;
+        }
+        else
+        {
+            if (s[^1] is not (')' or '）')) return 0;
+            close = s.Length - 1;
+            open = s[Math.Max(0, s.Length - 12)..].LastIndexOfAny('(', '（');
+            if (open < 0) return 0;
+            open += Math.Max(0, s.Length - 12);
+        }
+        var inner = s[(open + 1)..close].Trim();
+        if (!(inner.StartsWith("上接") || inner.StartsWith("下转") || inner.StartsWith("转第") || inner.StartsWith("接第"))) return 0;
+        if (!inner.EndsWith("版")) return 0;
+        return atStart ? close + 1 : s.Length - open;
     }
 
     internal static bool IsCaption(ReadOnlySpan<char> s)

@@ -129,4 +129,30 @@ public class PageParserOwnPageTests
             Assert.That(PageParser.Parse(decoded.Text).Articles, Is.Not.Null);
         }
     }
+
+    [Test]
+    public void TestPageJumpMarkers()
+    {
+        const string text = """
+            城市绿道全线贯通
+
+            本报讯(记者 张三) 5月6日,全长42公里的城市绿道全线贯通,串起沿江公园和老城街巷。(下转第2版)
+
+            (上接第1版)市民可沿途骑行、慢跑,沿线设有驿站12座。
+
+            (下转第3版)
+            """;
+        var page = Parse(text);
+        Assert.That(page.Articles.Select(a => a.Kind), Is.EqualTo(new[] { ArticleKind.Article, ArticleKind.Continuation }));
+        Assert.That(page.Articles[0].Body, Is.EqualTo("5月6日,全长42公里的城市绿道全线贯通,串起沿江公园和老城街巷。"));
+        Assert.That(page.Articles[1].Body, Is.EqualTo("市民可沿途骑行、慢跑,沿线设有驿站12座。"));
+    }
+
+    [TestCase("(下转第2版)", true, 7)]
+    [TestCase("（上接1版）正文", true, 6)]
+    [TestCase("正文。(下转第2版)", false, 7)]
+    [TestCase("(记者 张三)正文", true, 0)]
+    [TestCase("正文(2025年版)", false, 0)]
+    public void TestJumpMarkerLength(string s, bool atStart, int length) =>
+        Assert.That(PageParser.JumpMarkerLength(s, atStart), Is.EqualTo(length));
 }
