@@ -703,12 +703,24 @@ public static class PageParser
             int e = r.Length, b = e;
             while (b > 0 && char.IsLetter(r[b - 1])) b--;
             var run = r[b..e];
-            if (run.StartsWith("记者") && run.Length is >= 4 and <= 6) return true;
-            if (run.StartsWith("摄影") && run.Length is >= 4 and <= 6) return true;
-            return run.Length is >= 2 and <= 5 && b > 0 && r[b - 1] is '/' or '／' or ' ' or '\u3000' or '。' or ':' or '：' or ')' or '）';
+            bool separated = b > 0 && r[b - 1] is '/' or '／' or ' ' or '\u3000' or '。' or ':' or '：' or ')' or '）';
+            if ((run.StartsWith("记者") || run.StartsWith("摄影")) && run.Length is >= 4 and <= 6) return separated && r[b - 1] is not ('/' or '／');
+            return run.Length is >= 2 and <= 5 && separated;
         }
         t = t.TrimEnd(")）");
         if (t.EndsWith("资料图") || t.EndsWith("供图") || t.EndsWith("资料图片")) return true;
+        // Credit at the end without 摄: "…。图/张三", "…。摄影：李四 王五".
+        int sep = t[Math.Max(0, t.Length - 12)..].LastIndexOfAny("/／：:");
+        if (sep >= 0)
+        {
+            sep += Math.Max(0, t.Length - 12);
+            var who = t[(sep + 1)..].Trim();
+            var role = t[..sep].TrimEnd();
+            bool names = who.Length is >= 2 and <= 9;
+            foreach (char c in who) if (!(char.IsLetter(c) || c == ' ')) names = false;
+            if (names && (role.EndsWith("图") || role.EndsWith("摄影") || role.EndsWith("图片")) && (role.Length <= 4 || role.Contains('。')))
+                return true;
+        }
         return (s.StartsWith("图为") || s.StartsWith("图:") || s.StartsWith("图：")) && s.Length <= 100;
     }
 

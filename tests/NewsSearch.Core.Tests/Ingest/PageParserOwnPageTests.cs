@@ -155,4 +155,14 @@ public class PageParserOwnPageTests
     [TestCase("正文(2025年版)", false, 0)]
     public void TestJumpMarkerLength(string s, bool atStart, int length) =>
         Assert.That(PageParser.JumpMarkerLength(s, atStart), Is.EqualTo(length));
+
+    [TestCase("滨河公园城市书房效果图。记者/张三 摄", true)]
+    [TestCase("株洲创业导师参加选拔赛并获奖。资料图 记者/何春林摄", true)]
+    [TestCase("市民在公园赏花。图/张三", true)]
+    [TestCase("志愿者在社区清理杂物。摄影：李四 王五", true)]
+    [TestCase("施工现场。(资料图)", true)]
+    [TestCase("记者在现场拍摄", false)]
+    [TestCase("该项目由市住建局统筹,具体见附图:", false)]
+    [TestCase("工作人员表示,可以拍照或摄像", false)]
+    public void TestCaptionLines(string line, bool caption) => Assert.That(PageParser.IsCaption(line), Is.EqualTo(caption));
 }
