@@ -77,6 +77,7 @@ public static class PageParser
         private readonly List<(int Unit, string Text)> _banners = [];
         private readonly List<(int Unit, string Text)> _editors = [];
         private readonly HashSet<int> _blockPairs = [];
+        private readonly HashSet<int> _trailingBylines = [];
 
         private ReadOnlySpan<char> Span(int i) => text.AsSpan(_units[i].Start, _units[i].Length);
         private string Str(int i) => text.Substring(_units[i].Start, _units[i].Length);
@@ -249,6 +250,14 @@ public static class PageParser
                         if (_units[j].Kind == UnitKind.Caption) caps.Add(j);
                     }
                     taken[b] = true;
+                    if (heads.Count == 0 && _bylines[b].Rest.Length == 0 && b > 0
+                        && (_units[b - 1].Kind is UnitKind.Text or UnitKind.Caption
+                            || _units[b - 1].Kind == UnitKind.Byline && _bylines[b - 1].Rest.Length > 0))
+                    {
+                        // "(记者 张三)" or "本报记者 张三" after the text: the byline of the article above, printed at its end.
+                        _trailingBylines.Add(b);
+                        continue;
+                    }
                     if (heads.Count == 0)
                         _warnings.Add($"line {_units[b].Line}: byline without a headline");
                     starts.Add(new Start(first, b + 1, heads, caps, _bylines[b]));
@@ -345,7 +354,14 @@ public static class PageParser
                     case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote or UnitKind.Jump:
                         continue;
                     case UnitKind.Byline or UnitKind.OwnByline:
-                        continue; // only reachable for bylines already consumed by a start
+                        // Only trailing bylines reach here (the others start articles).
+                        if (d is not null && d.Reporters.Count + d.Correspondents.Count == 0 && _bylines.TryGetValue(i, out var tb))
+                        {
+                            d.Reporters = tb.Reporters;
+                            d.Correspondents = tb.Correspondents;
+                            d.LastLine = u.Line;
+                        }
+                        continue;
                 }
                 var s = Span(i);
                 bool open = u.Open;
@@ -544,7 +560,7 @@ public static class PageParser
             foreach (var d in _drafts)
             {
                 if (d.Kind == ArticleKind.Notice) FlushParagraph(d);
-                if (d.ParagraphCount == 0 && d.Kind != ArticleKind.Article) continue;
+                if (d.ParagraphCount == 0 && (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))) continue;
                 if (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))
                     d.Title = Shorten(d.ParagraphCount > 0 ? d.FirstParagraph() : d.Captions.FirstOrDefault() ?? "", 24);
                 DateOnly? date; string how;

@@ -165,4 +165,28 @@ public class PageParserOwnPageTests
     [TestCase("该项目由市住建局统筹,具体见附图:", false)]
     [TestCase("工作人员表示,可以拍照或摄像", false)]
     public void TestCaptionLines(string line, bool caption) => Assert.That(PageParser.IsCaption(line), Is.EqualTo(caption));
+
+    [Test]
+    public void TestTrailingBylineBelongsToTheArticleAbove()
+    {
+        const string text = """
+            12345热线督办 小区路灯修好了
+
+            3月1日,市民反映小区门口路灯不亮,当晚即修复。
+
+            (记者 张三)
+
+            公园新添健身器材
+
+            本报讯(记者 李四) 3月2日,滨河公园新添健身器材20套。
+
+            本报记者 王五
+            """;
+        var page = Parse(text);
+        Assert.That(page.Articles.Select(a => a.Title), Is.EqualTo(new[] { "小区路灯修好了", "公园新添健身器材" }));
+        Assert.That(page.Articles[0].Reporters, Is.EqualTo(new[] { "张三" }));
+        Assert.That(page.Articles[0].Body, Does.Not.Contain("张三"));
+        Assert.That(page.Articles[1].Reporters, Is.EqualTo(new[] { "李四" }), "a trailing byline does not override the leading one");
+        Assert.That(page.Warnings, Is.Empty);
+    }
 }
