@@ -46,9 +46,6 @@ public static class PageParser
         /// <summary>A paragraph is open for appending (the last one in <see cref="Body"/>).</summary>
         public bool InParagraph;
         public bool CurrentOpen;
-        /// <summary>Character pairs of title and body up to <see cref="KnownUpTo"/>, built on first need.</summary>
-        public HashSet<int>? KnownPairs;
-        public int KnownUpTo;
 
         public void StartParagraph(ReadOnlySpan<char> text)
         {
@@ -76,7 +73,6 @@ public static class PageParser
         private readonly List<Draft> _drafts = [];
         private readonly List<(int Unit, string Text)> _banners = [];
         private readonly List<(int Unit, string Text)> _editors = [];
-        private readonly HashSet<int> _blockPairs = [];
         private readonly HashSet<int> _trailingBylines = [];
 
         private ReadOnlySpan<char> Span(int i) => text.AsSpan(_units[i].Start, _units[i].Length);
@@ -444,42 +440,54 @@ public static class PageParser
             for (; last < to && chars < BlockWindow; last++)
                 if (_units[last].Kind is UnitKind.Text or UnitKind.Headline) chars += _units[last].Length;
             if (chars < options.MinFragmentChars) return false;
-            // The article's pairs are collected once per record and then only for text appended since.
-            if (d.KnownPairs is null)
+            // The record's pairs are collected once and then only for text appended since (one record at a time).
+            var known = t_known ??= new PairBits();
+            var block = t_block ??= new PairBits();
+            if (!ReferenceEquals(_knownOwner, d))
             {
-                d.KnownPairs = [];
-                AddPairs(d.KnownPairs, d.Title);
-                AddPairs(d.KnownPairs, d.Subtitle);
+                known.Clear();
+                _knownOwner = d;
+                _knownUpTo = 0;
+                AddPairs(known, d.Title);
+                AddPairs(known, d.Subtitle);
             }
-            var known = d.KnownPairs;
-            if (d.KnownUpTo < d.Body.Length)
+            if (_knownUpTo < d.Body.Length)
             {
-                int from = Math.Max(0, d.KnownUpTo - 1), pos = 0;
+                int from = Math.Max(0, _knownUpTo - 1), pos = 0;
                 foreach (var chunk in d.Body.GetChunks())
                 {
                     var span = chunk.Span;
                     if (pos + span.Length > from) AddPairs(known, span[Math.Max(0, from - pos)..]);
                     pos += span.Length;
                 }
-                d.KnownUpTo = d.Body.Length;
+                _knownUpTo = d.Body.Length;
             }
-            var block = _blockPairs;
             block.Clear();
-            for (int k = i; k < last; k++)
-                if (_units[k].Kind is UnitKind.Text or UnitKind.Headline) AddPairs(block, Span(k));
-            if (block.Count == 0) return false;
             int shared = 0;
-            foreach (var p in block) if (known.Contains(p)) shared++;
+            for (int k = i; k < last; k++)
+            {
+                if (_units[k].Kind is not (UnitKind.Text or UnitKind.Headline)) continue;
+                var t = Span(k);
+                for (int c = 0; c + 1 < t.Length; c++)
+                    if (IsPair(t[c], t[c + 1]) && block.Add(t[c], t[c + 1]) && known.Contains(t[c], t[c + 1])) shared++;
+            }
+            if (block.Count == 0) return false;
             double jaccard = (double)shared / (block.Count + known.Count - shared);
             return jaccard < options.FragmentOverlap;
         }
 
-        private static void AddPairs(HashSet<int> set, ReadOnlySpan<char> s)
+        private static void AddPairs(PairBits set, ReadOnlySpan<char> s)
         {
             for (int k = 0; k + 1 < s.Length; k++)
-                if (char.IsLetterOrDigit(s[k]) && char.IsLetterOrDigit(s[k + 1]) && (s[k] > 0x2E80 || s[k + 1] > 0x2E80))
-                    set.Add(s[k] << 16 | s[k + 1]);
+                if (IsPair(s[k], s[k + 1])) set.Add(s[k], s[k + 1]);
         }
+
+        /// <summary>Two adjacent letters or digits, at least one of them CJK: the unit of vocabulary compared.</summary>
+        private static bool IsPair(char a, char b) => char.IsLetterOrDigit(a) && char.IsLetterOrDigit(b) && (a > 0x2E80 || b > 0x2E80);
+
+        [ThreadStatic] private static PairBits? t_known, t_block;
+        private Draft? _knownOwner;
+        private int _knownUpTo;
 
         // ---- 5. headlines, dates, ids ----------------------------------------------------------------------
 
@@ -625,20 +633,69 @@ public static class PageParser
         }
     }
 
+    /// <summary>
+    /// A set of character pairs as a 65,536-bit table (8 KB, reused per thread): a pair hashes to one bit. Collisions
+    /// are rare at page sizes and only nudge the similarity; no allocation per pair or per page.
+    /// </summary>
+    private sealed class PairBits
+    {
+        private readonly ulong[] _bits = new ulong[1024];
+        public int Count { get; private set; }
+
+        public void Clear()
+        {
+            if (Count == 0) return;
+            Array.Clear(_bits);
+            Count = 0;
+        }
+
+        private static int Slot(char a, char b) => (int)((uint)(a << 16 | b) * 0x9E3779B1u >> 16);
+
+        /// <summary>True when the pair was not in the set yet.</summary>
+        public bool Add(char a, char b)
+        {
+            int h = Slot(a, b);
+            ulong mask = 1UL << (h & 63);
+            ref ulong word = ref _bits[h >> 6];
+            if ((word & mask) != 0) return false;
+            word |= mask;
+            Count++;
+            return true;
+        }
+
+        public bool Contains(char a, char b)
+        {
+            int h = Slot(a, b);
+            return (_bits[h >> 6] & (1UL << (h & 63))) != 0;
+        }
+    }
+
     /// <summary>"p" + 16 hex digits of SHA-256 over file name, kind and normalized key text.</summary>
     internal static string MakeId(string file, ArticleKind kind, string key)
     {
-        var sb = new StringBuilder(file.Length + key.Length + 8);
-        sb.Append(file).Append('\n').Append(kind switch { ArticleKind.Notice => 'n', ArticleKind.Continuation => 'c', _ => 'a' }).Append('\n');
+        // file \n kind \n first 64 non-space characters of the key, hashed without intermediate strings.
+        Span<char> chars = stackalloc char[Math.Min(file.Length, 512) + 4 + 64];
         int n = 0;
+        foreach (char c in file.AsSpan(0, Math.Min(file.Length, 512))) chars[n++] = c;
+        chars[n++] = '\n';
+        chars[n++] = kind switch { ArticleKind.Notice => 'n', ArticleKind.Continuation => 'c', _ => 'a' };
+        chars[n++] = '\n';
+        int taken = 0;
         foreach (char c in key)
         {
             if (IsSpaceChar(c)) continue;
-            sb.Append(c);
-            if (++n == 64) break;
+            chars[n++] = c;
+            if (++taken == 64) break;
         }
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()));
-        return "p" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
+        Span<byte> utf8 = stackalloc byte[n * 3];
+        int len = Encoding.UTF8.GetBytes(chars[..n], utf8);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(utf8[..len], hash);
+        return string.Create(17, hash[..8].ToArray(), static (dst, h) =>
+        {
+            dst[0] = 'p';
+            Convert.TryToHexStringLower(h, dst[1..], out _);
+        });
     }
 
     private static bool IsSpaceChar(char c) => char.IsWhiteSpace(c) || c is '\uFEFF' or '\u200B';
