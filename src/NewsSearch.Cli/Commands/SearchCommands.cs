@@ -139,6 +139,7 @@ public static partial class SearchCommands
         for (int p = 0; p < warmup; p++)
             for (int i = 0; i < queries.Count; i++) hits[i] = searcher.Search(parser.Parse(queries[i]), top).TotalHits;
         var samples = new double[queries.Count][];
+        var allocated = new long[queries.Count];
         for (int i = 0; i < queries.Count; i++) samples[i] = new double[passes];
         long gcBefore = GC.CollectionCount(0);
         var total = Stopwatch.StartNew();
@@ -146,20 +147,24 @@ public static partial class SearchCommands
         {
             for (int i = 0; i < queries.Count; i++)
             {
+                long a0 = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
                 hits[i] = searcher.Search(parser.Parse(queries[i]), top).TotalHits;
                 samples[i][p] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                allocated[i] += GC.GetAllocatedBytesForCurrentThread() - a0;
             }
         }
         total.Stop();
         long gcs = GC.CollectionCount(0) - gcBefore;
 
         var table = new Table().AddColumn("query").AddColumn(new TableColumn("hits").RightAligned())
-            .AddColumn(new TableColumn("p50 ms").RightAligned()).AddColumn(new TableColumn("p95 ms").RightAligned());
+            .AddColumn(new TableColumn("p50 ms").RightAligned()).AddColumn(new TableColumn("p95 ms").RightAligned())
+            .AddColumn(new TableColumn("KB alloc").RightAligned());
         for (int i = 0; i < queries.Count; i++)
         {
             var s = samples[i].OrderBy(x => x).ToArray();
-            table.AddRow(Markup.Escape(queries[i]), hits[i].ToString("N0"), Percentile(s, 50).ToString("F3"), Percentile(s, 95).ToString("F3"));
+            table.AddRow(Markup.Escape(queries[i]), hits[i].ToString("N0"), Percentile(s, 50).ToString("F3"), Percentile(s, 95).ToString("F3"),
+                (allocated[i] / 1024.0 / passes).ToString("F1"));
         }
         AnsiConsole.Write(table);
         var all = samples.SelectMany(x => x).OrderBy(x => x).ToArray();
@@ -220,8 +225,32 @@ public static partial class SearchCommands
 
         public void Dispose() => Owner.Dispose();
 
-        public static SearchSession Open(CliGlobals globals, ParseResult r) =>
-            // Wired to NewsEngine (store + analysis + index) once the engine lands in main.
-            throw new CliException("search needs the index engine, which is not in this build yet");
+        public static SearchSession Open(CliGlobals globals, ParseResult r)
+        {
+            var engine = ServeCommand.OpenEngine(globals, r);
+            try
+            {
+                var lease = engine.Index.AcquireSnapshot();
+                return new SearchSession
+                {
+                    Searcher = engine.Searcher, Store = engine.Store, Snapshot = lease.Reader,
+                    Owner = new Releaser(lease, engine),
+                };
+            }
+            catch
+            {
+                engine.Dispose();
+                throw;
+            }
+        }
+
+        private sealed class Releaser(IDisposable lease, IDisposable engine) : IDisposable
+        {
+            public void Dispose()
+            {
+                lease.Dispose();
+                engine.Dispose();
+            }
+        }
     }
 }
