@@ -142,11 +142,13 @@ public static class PageParser
                 // A short line right above an editor line is the section banner.
                 if (u.Kind == UnitKind.Headline && u.Length <= 10 && i + 1 < units.Length && units[i + 1].Kind == UnitKind.Editor)
                     u.Kind = UnitKind.Banner;
+                // "——某某" under a quotation is its attribution (a subtitle line "——…" has no quotation above).
+                if (u.Kind == UnitKind.Headline && u.Length <= 20 && i > 0 && Span(i).StartsWith("——") && IsFullQuote(Span(i - 1)))
+                    u.Kind = UnitKind.Quote;
                 // The quotation above a "——摘自…" line is part of the quote box.
                 if (u.Kind == UnitKind.Quote && i > 0 && units[i - 1].Kind is UnitKind.Text or UnitKind.Headline && units[i - 1].Length <= 160)
                 {
-                    var q = Span(i - 1);
-                    if (q[0] is '“' or '"' or '「' && q[^1] is '”' or '"' or '」') units[i - 1].Kind = UnitKind.Quote;
+                    if (IsFullQuote(Span(i - 1))) units[i - 1].Kind = UnitKind.Quote;
                 }
                 // Ads run on over the short lines after them (广告 / 接待 / 热线 / number).
                 if (u.Kind == UnitKind.Ad)
@@ -178,8 +180,7 @@ public static class PageParser
             if (s is "广告" || IsPhoneLine(s) || IsAdLine(s)) return UnitKind.Ad;
             if (IsWeatherLine(s)) return UnitKind.Weather;
             if (IsCaption(s)) return UnitKind.Caption;
-            if (s.StartsWith("——") && (s.Contains("摘自", StringComparison.Ordinal) || s.Length <= 16) && s.Length <= 40)
-                return UnitKind.Quote;
+            if (s.StartsWith("——") && s.Contains("摘自", StringComparison.Ordinal) && s.Length <= 40) return UnitKind.Quote;
             if (s.Length >= 4 && s[0] is not '“' and not '"')
             {
                 var b = Bylines.ParseLeading(s);
@@ -710,6 +711,8 @@ public static class PageParser
         if (e == 0) return false;
         return s[e - 1] is not ('。' or '！' or '？' or '!' or '?' or '；' or ';' or '…' or '：' or ':' or '.');
     }
+
+    private static bool IsFullQuote(ReadOnlySpan<char> q) => q.Length >= 2 && q[0] is '“' or '"' or '「' && q[^1] is '”' or '"' or '」';
 
     private static bool Balanced(ReadOnlySpan<char> s)
     {

@@ -189,4 +189,47 @@ public class PageParserOwnPageTests
         Assert.That(page.Articles[1].Reporters, Is.EqualTo(new[] { "李四" }), "a trailing byline does not override the leading one");
         Assert.That(page.Warnings, Is.Empty);
     }
+
+    [Test]
+    public void TestFullWidthPunctuationWireBylineAndDashSubtitle()
+    {
+        const string text = """
+            文体·旅游
+
+            责任编辑：周晓
+
+            全国龙舟邀请赛在湘江开赛
+
+            新华社长沙6月2日电（记者 钱七 孙八）6月2日上午，全国龙舟邀请赛在湘江风光带开赛，来自全国的32支队伍同场竞技。
+
+
+
+            龙舟队员奋力划桨。新华社记者 李九 摄
+
+            主办方介绍，本次比赛还设置了非遗展示区，游客可以现场体验龙舟彩绘和粽子制作。
+
+            夏季旅游季启动 推出十条精品线路
+
+            ——暑期文旅消费持续升温
+
+            本报讯（记者 周十 通讯员 吴一）6月1日，我市夏季旅游季启动，并发放文旅消费券
+
+            500万元。
+
+            “读书使人充实。”
+
+            ——培根
+            """;
+        var page = Parse(text);
+        Assert.That(page.Section, Is.EqualTo("文体·旅游"));
+        Assert.That(page.Editor, Is.EqualTo("周晓"));
+        var boats = page.Articles[0];
+        Assert.That((boats.Title, boats.PublishedAt), Is.EqualTo(("全国龙舟邀请赛在湘江开赛", (DateOnly?)new DateOnly(2026, 6, 2))));
+        Assert.That(boats.Reporters, Is.EqualTo(new[] { "钱七", "孙八" }));
+        Assert.That(boats.Captions, Is.EqualTo(new[] { "龙舟队员奋力划桨。新华社记者 李九 摄" }));
+        var tour = page.Articles[1];
+        Assert.That(tour.Subtitle, Is.EqualTo("暑期文旅消费持续升温"));
+        Assert.That(tour.Body, Is.EqualTo("6月1日，我市夏季旅游季启动，并发放文旅消费券500万元。"), "the quote box at the end stays out");
+        Assert.That(page.Articles, Has.Count.EqualTo(2));
+    }
 }
