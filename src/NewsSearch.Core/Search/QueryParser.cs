@@ -17,6 +17,10 @@ public sealed record QueryParserOptions
     /// it always scores higher than a grams-only match.</summary>
     public float GramWeight { get; init; } = 0.3f;
 
+    /// <summary>Score of an unfielded word that equals a byline name exactly (2–4 Han characters): reporters'
+    /// names are in the author field, not in the text, and newsroom users type them as plain words.</summary>
+    public float AuthorNameScore { get; init; } = 1.0f;
+
     /// <summary>Most words/phrases a query may have.</summary>
     public int MaxTerms { get; init; } = 64;
 
@@ -67,12 +71,14 @@ public sealed class QueryParser
     }
 
     /// <summary>The query for one word or phrase in the given word fields (null when analysis leaves nothing).</summary>
-    public Query? BuildText(string text, IReadOnlyList<string> wordFields)
+    public Query? BuildText(string text, IReadOnlyList<string> wordFields, bool matchAuthorName = false)
     {
         var parts = new List<BooleanClause>();
         string trimmed = text.Trim();
         bool singleCjk = CodePointCountIs1(trimmed) && CjkText.IsAllCjk(trimmed);
         bool allCjk = CjkText.IsAllCjk(trimmed);
+        if (matchAuthorName && allCjk && CjkText.CodePointCount(trimmed) is >= 2 and <= 4 && _options.AuthorNameScore > 0)
+            parts.Add(new BooleanClause(Boost(new KeywordQuery(NewsFields.Author, trimmed), _options.AuthorNameScore), Occur.Should));
         List<QueryToken>? lastWordTokens = null;
         Analyzer? lastWordAnalyzer = null;
         foreach (var wordField in wordFields)
@@ -424,7 +430,9 @@ public sealed class QueryParser
                 default:
                     if (value.Trim().Length == 0) return null;
                     CountTerm(at);
-                    return parser.BuildText(value, field is null ? DefaultWordFields : [field]);
+                    return field is null
+                        ? parser.BuildText(value, DefaultWordFields, matchAuthorName: true)
+                        : parser.BuildText(value, [field]);
             }
         }
 
