@@ -31,7 +31,7 @@ public sealed record QueryParserOptions
 /// <summary>
 /// Parses Lucene's classic query syntax into <see cref="Query"/> trees: words, "quoted phrases", +required,
 /// -excluded, AND / OR / NOT (also &amp;&amp;, ||, !), parentheses, field:value for title, body, author,
-/// section, id and date (also date:[2026-01-01 TO 2026-01-31], date:2026-01), and ^boost.
+/// section, id, kind (article / continuation / notice) and date (also date:[2026-01-01 TO 2026-01-31], date:2026-01), and ^boost.
 /// Precedence: NOT/+/- bind tightest, then AND (also implied between adjacent clauses: the default operator),
 /// then OR; so <c>a b OR c</c> is <c>(a AND b) OR c</c>.
 /// A plain word is analyzed with the query analyzer: its tokens form an exact phrase at their analyzed positions,
@@ -177,6 +177,7 @@ public sealed class QueryParser
             "author" => (NewsFields.Author, FieldKind.Keyword),
             "section" => (NewsFields.Section, FieldKind.Keyword),
             "id" => (NewsFields.Id, FieldKind.Keyword),
+            "kind" => (NewsSearch.Core.Index.ArticleDocuments.KindField, FieldKind.Keyword),
             "date" or "published" => (NewsFields.PublishedDay, FieldKind.Date),
             _ => null,
         };
@@ -365,7 +366,8 @@ public sealed class QueryParser
 
         private static FieldKind KindOf(string field) =>
             field == NewsFields.PublishedDay ? FieldKind.Date
-            : field is NewsFields.Author or NewsFields.Section or NewsFields.Id ? FieldKind.Keyword
+            : field is NewsFields.Author or NewsFields.Section or NewsFields.Id or NewsSearch.Core.Index.ArticleDocuments.KindField
+                ? FieldKind.Keyword
             : FieldKind.Text;
 
         /// <summary>Index of the ':' ending a field name at the cursor, or -1.</summary>

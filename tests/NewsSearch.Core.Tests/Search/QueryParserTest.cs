@@ -71,6 +71,7 @@ public class QueryParserTest
             Is.EqualTo("+(title:自行车^2 title.cjk:\"自行 行车\"^0.6)^3 -author:李逸峰"));
         Assert.That(P("body:(a b)"), Is.EqualTo("+body:a +body:b"));
         Assert.That(P("author:\"欧阳 娜娜\""), Is.EqualTo("#author:\"欧阳 娜娜\""));
+        Assert.That(P("经济 -kind:notice"), Does.EndWith(" -kind:notice"));
         Assert.That(P("section:城市 经济"), Is.EqualTo("#section:城市 +(author:经济 title:经济^2 title.cjk:经济^0.6 body:经济 body.cjk:经济^0.3)"));
     }
 
