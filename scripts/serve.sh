@@ -3,7 +3,8 @@
 # and serve the API and the newsroom page on http://127.0.0.1:5080 (override with URLS=...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+bash scripts/setup.sh || exit 1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 URLS="${URLS:-http://127.0.0.1:5080}"
 DATA="${DATA:-index-data}"
 dotnet build NewsSearch.sln -c Release -v quiet -nologo

@@ -2,7 +2,8 @@
 # README command 2: install what the tests need, build, run every test, and print "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh || exit 1
+bash scripts/setup.sh || exit 1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(pwd)/TestResults"
 rm -rf "$results"
 dotnet build NewsSearch.sln -c Release -v quiet -nologo || { echo "0 passed, 1 failed"; exit 1; }

@@ -22,7 +22,8 @@ root.Subcommands.Add(bench);
 
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    // Our own handler below prints user errors as one line; anything else still surfaces with its stack.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (CliException e)
 {

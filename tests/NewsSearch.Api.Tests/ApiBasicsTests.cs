@@ -71,9 +71,7 @@ public class ApiBasicsTests
     [Test]
     public async Task TestBuildWroteOpenApiDocument()
     {
-        string root = TestContext.CurrentContext.TestDirectory;
-        while (!File.Exists(Path.Combine(root, "NewsSearch.sln"))) root = Path.GetDirectoryName(root)!;
-        string file = Path.Combine(root, "openapi", "newssearch.json");
+        string file = Path.Combine(NewsSearchFactory.RepositoryRoot, "openapi", "newssearch.json");
         Assert.That(File.Exists(file), Is.True, "the build writes the OpenAPI document into openapi/");
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file));
         Assert.That(doc.RootElement.GetProperty("paths").TryGetProperty("/api/v1/search", out _), Is.True);

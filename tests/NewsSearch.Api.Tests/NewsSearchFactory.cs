@@ -23,6 +23,28 @@ public sealed class NewsSearchFactory : WebApplicationFactory<Program>
 
     public string DataFolder { get; }
 
+    /// <summary>A host whose store was filled by the ingester from page dumps / JSON, as `newssearch ingest` does.</summary>
+    public static NewsSearchFactory FromIngest(params string[] paths)
+    {
+        var factory = new NewsSearchFactory();
+        using var store = new ArticleStore(factory.DataFolder);
+        var summary = new NewsSearch.Core.Ingest.Ingester(store).Run(paths);
+        Assert.That(summary.Errors, Is.Empty);
+        return factory;
+    }
+
+    /// <summary>The repository's root folder (holding NewsSearch.sln), found from the test binaries.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            string dir = TestContext.CurrentContext.TestDirectory;
+            while (!File.Exists(Path.Combine(dir, "NewsSearch.sln")))
+                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("NewsSearch.sln not found above the tests");
+            return dir;
+        }
+    }
+
     public string? AdminKey { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -32,7 +32,7 @@ internal sealed class NewsAnalyzer(NewsAnalysis analysis, ChainKind kind, string
 /// of 1 so that phrases do not match across it. A sub-word sits at its own first char (increment 0 when it starts
 /// where its long word starts), so a phrase query built from query-side positions stays exact.
 /// </summary>
-internal sealed class NewsTokenStream : TokenStream
+internal sealed unsafe class NewsTokenStream : TokenStream
 {
     private struct Tok
     {

@@ -5,21 +5,24 @@ namespace NewsSearch.Core.Index;
 /// <summary>
 /// The in-memory postings store of the buffer: many interleaved growable byte streams (one per term per kind)
 /// carved out of 32 KB blocks. A stream starts with an 8-byte slice; when a slice is full its last 4 bytes hold
-/// the address of the next, larger slice (up to 1 KB). Nothing is allocated per token or per posting; blocks are
-/// reused across flushes. Addresses are ints: block index × 32K + offset.
+/// the address of the next slice, twice as large (up to 1 KB). Each slice size has its own blocks, so a slice is
+/// aligned to its size and a cursor needs only its write address and level (the end is implied).
+/// Nothing is allocated per token or per posting; blocks are reused across flushes.
+/// Addresses are ints: block index × 32K + offset.
 /// </summary>
 internal sealed class ByteSlicePool
 {
     public const int BlockShift = 15;
     public const int BlockSize = 1 << BlockShift;
     private const int BlockMask = BlockSize - 1;
-    private static readonly int[] LevelSizes = [8, 16, 32, 64, 128, 256, 512, 1024];
-    private const int MaxLevel = 7;
+    public const int MaxLevel = 7; // slice sizes 8 << level: 8 … 1024
 
     private byte[][] _blocks = new byte[16][];
     private int _blockCount;   // blocks in use
     private int _allocated;    // blocks ever allocated (kept for reuse)
-    private int _offset = BlockSize;
+    private readonly int[] _levelNext = new int[MaxLevel + 1]; // next free address per level, -1 = needs a block
+
+    public ByteSlicePool() => Reset();
 
     public long BytesAllocated => (long)_allocated * BlockSize;
 
@@ -27,73 +30,83 @@ internal sealed class ByteSlicePool
     public void Reset()
     {
         _blockCount = 0;
-        _offset = BlockSize;
+        Array.Fill(_levelNext, -1);
     }
 
-    /// <summary>Frees blocks beyond what one more buffer is likely to need.</summary>
+    /// <summary>Frees blocks beyond what is in use.</summary>
     public void Trim()
     {
         for (int i = _blockCount; i < _allocated; i++) _blocks[i] = null!;
         _allocated = _blockCount;
     }
 
-    private int NewSlice(int level)
+    private int NewBlock()
     {
-        int size = LevelSizes[level];
-        if (_offset + size > BlockSize)
-        {
-            if (_blockCount == _blocks.Length) Array.Resize(ref _blocks, _blocks.Length * 2);
-            if (_blockCount == _allocated) { _blocks[_blockCount] = new byte[BlockSize]; _allocated++; }
-            _blockCount++;
-            _offset = 0;
-        }
-        int address = ((_blockCount - 1) << BlockShift) | _offset;
-        _offset += size;
-        return address;
+        if (_blockCount == _blocks.Length) Array.Resize(ref _blocks, _blocks.Length * 2);
+        if (_blockCount == _allocated) { _blocks[_blockCount] = new byte[BlockSize]; _allocated++; }
+        return _blockCount++ << BlockShift;
     }
 
-    /// <summary>Starts a stream: returns its first slice's address; <paramref name="end"/> = where its link bytes are.</summary>
-    public int StartStream(out int end)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NewSlice(int level)
     {
-        int a = NewSlice(0);
-        end = a + LevelSizes[0] - 4;
+        int a = _levelNext[level];
+        if (a < 0) a = NewBlock();
+        int next = a + (8 << level);
+        _levelNext[level] = (next & BlockMask) == 0 ? -1 : next;
+        return a;
+    }
+
+    /// <summary>Starts one stream (level-0 slice).</summary>
+    public int StartStream() => NewSlice(0);
+
+    /// <summary>Starts two streams in adjacent level-0 slices: the second starts at the returned address + 8.</summary>
+    public int StartStreamPair()
+    {
+        int a = _levelNext[0];
+        if (a < 0) a = NewBlock();
+        // Level-0 slices come in 16-byte-aligned pairs when both are taken together.
+        if ((a & 15) != 0) { a += 8; if ((a & BlockMask) == 0) a = NewBlock(); }
+        int next = a + 16;
+        _levelNext[0] = (next & BlockMask) == 0 ? -1 : next;
         return a;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteByte(ref StreamCursor c, byte b)
+    public static bool AtSliceEnd(int address, int level) => (address & ((8 << level) - 1)) == (8 << level) - 4;
+
+    /// <summary>Appends a byte to the stream whose write address is <paramref name="write"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteByte(ref int write, ref byte level, byte b)
     {
-        if (c.Write == c.End) NextSlice(ref c);
-        _blocks[c.Write >> BlockShift][c.Write & BlockMask] = b;
-        c.Write++;
+        if (AtSliceEnd(write, level)) NextSlice(ref write, ref level);
+        _blocks[write >> BlockShift][write & BlockMask] = b;
+        write++;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteVInt(ref StreamCursor c, int v)
+    public void WriteVInt(ref int write, ref byte level, int v)
     {
         uint u = (uint)v;
-        while (u >= 0x80) { WriteByte(ref c, (byte)(u | 0x80)); u >>= 7; }
-        WriteByte(ref c, (byte)u);
+        while (u >= 0x80) { WriteByte(ref write, ref level, (byte)(u | 0x80)); u >>= 7; }
+        WriteByte(ref write, ref level, (byte)u);
     }
 
-    private void NextSlice(ref StreamCursor c)
+    private void NextSlice(ref int write, ref byte level)
     {
-        int level = Math.Min(c.Level + 1, MaxLevel);
-        int next = NewSlice(level);
-        var block = _blocks[c.End >> BlockShift];
-        Unsafe.WriteUnaligned(ref block[c.End & BlockMask], next);
-        c.Level = (byte)level;
-        c.Write = next;
-        c.End = next + LevelSizes[level] - 4;
+        int l = Math.Min(level + 1, MaxLevel);
+        int next = NewSlice(l);
+        Unsafe.WriteUnaligned(ref _blocks[write >> BlockShift][write & BlockMask], next);
+        level = (byte)l;
+        write = next;
     }
 
-    /// <summary>A reader over a stream from its start address up to <paramref name="limit"/> (the writer's final position).</summary>
+    /// <summary>A reader over a stream from its start address up to <paramref name="limit"/> (the writer's final address).</summary>
     public StreamReader OpenReader(int start, int limit) => new(this, start, limit);
 
     public struct StreamReader(ByteSlicePool pool, int start, int limit)
     {
         private int _pos = start;
-        private int _end = start + LevelSizes[0] - 4;
         private int _level;
 
         public readonly bool HasMore => _pos != limit;
@@ -101,13 +114,10 @@ internal sealed class ByteSlicePool
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public byte ReadByte()
         {
-            if (_pos == _end)
+            if (AtSliceEnd(_pos, _level))
             {
-                var block = pool._blocks[_end >> BlockShift];
-                int next = Unsafe.ReadUnaligned<int>(ref block[_end & BlockMask]);
+                _pos = Unsafe.ReadUnaligned<int>(ref pool._blocks[_pos >> BlockShift][_pos & BlockMask]);
                 _level = Math.Min(_level + 1, MaxLevel);
-                _pos = next;
-                _end = next + LevelSizes[_level] - 4;
             }
             byte b = pool._blocks[_pos >> BlockShift][_pos & BlockMask];
             _pos++;
@@ -126,12 +136,4 @@ internal sealed class ByteSlicePool
             return v;
         }
     }
-}
-
-/// <summary>Write position of one stream in a <see cref="ByteSlicePool"/>.</summary>
-internal struct StreamCursor
-{
-    public int Write;
-    public int End;
-    public byte Level;
 }

@@ -4,34 +4,40 @@ using NewsSearch.Core.Analysis;
 
 namespace NewsSearch.Core.Index;
 
-/// <summary>Per-term state of the in-memory buffer (array of structs, indexed by term id).</summary>
+/// <summary>
+/// Per-term state touched for every token (array of structs, indexed by term id; 28 bytes). The term's text and
+/// stream start live in colder arrays of <see cref="BufferedField"/>.
+/// </summary>
 internal struct BufferedTerm
 {
-    public int TextStart;
-    public int TextLength;
-    public int Hash;
-    public int DocStart;
-    public StreamCursor Docs;
-    public int PosStart;
-    public StreamCursor Positions;
+    public int DocWrite;       // doc stream write address
+    public int PosWrite;       // position stream write address
     public int LastDoc;        // doc currently being counted (not yet written to the doc stream)
     public int LastWrittenDoc; // base of the next doc delta in the stream
     public int Freq;
     public int LastPosition;
+    public byte DocLevel;
+    public byte PosLevel;
 }
 
-/// <summary>One field's terms in the buffer: an open-addressing hash of term id by text, and the term states.</summary>
+/// <summary>
+/// One field's terms in the buffer: an open-addressing table of (term id, key) where the key is the term's two
+/// chars themselves for terms of length 1–2 (most CJK grams: found without touching the text) or a hash otherwise.
+/// </summary>
 internal sealed class BufferedField
 {
     public readonly string Name;
     public readonly IndexOptions Options;
     public readonly bool IsText;
-    public BufferedTerm[] Terms = new BufferedTerm[256];
+    public readonly bool HasPositions;
+    public BufferedTerm[] Terms = new BufferedTerm[1024];
+    public int[] TextStart = new int[1024];   // into the chars pool: a length char, then the text
+    public int[] StreamStart = new int[1024]; // doc stream start; the position stream starts 8 bytes later
     public int TermCount;
-    public int[] Table = new int[512]; // term id + 1; 0 = empty
-    public int[] Lengths = [];          // tokens per doc (text fields)
+    public long[] Table = new long[2048];     // (key << 32) | (id + 1) with bit 31 of the id part = exact key; 0 = empty
+    public int[] Lengths = [];                // tokens per doc (text fields)
     public TokenStream? Stream;
-    public int CurrentDoc = -1;         // for a field given twice in one doc: positions continue
+    public int CurrentDoc = -1;               // for a field given twice in one doc: positions continue
     public int CurrentPosition;
 
     public BufferedField(string name, IndexOptions options, bool isText)
@@ -39,9 +45,10 @@ internal sealed class BufferedField
         Name = name;
         Options = options;
         IsText = isText;
+        HasPositions = options == IndexOptions.DocsFreqsPositions;
     }
 
-    public long BytesUsed => (long)Terms.Length * Unsafe.SizeOf<BufferedTerm>() + Table.Length * 4L + Lengths.Length * 4L;
+    public long BytesUsed => (long)Terms.Length * (Unsafe.SizeOf<BufferedTerm>() + 8) + Table.Length * 8L + Lengths.Length * 4L;
 
     public void Reset()
     {
@@ -170,37 +177,52 @@ internal sealed class DocumentsBuffer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int HashOf(ReadOnlySpan<char> s)
+    private static int Mix(uint h)
     {
-        uint h = 2166136261;
-        foreach (char c in s) h = (h ^ c) * 16777619;
+        h ^= h >> 16;
+        h *= 0x7FEB352D;
         h ^= h >> 15;
-        h *= 0x2C1B3C6D;
-        h ^= h >> 12;
+        h *= 0x846CA68B;
+        h ^= h >> 16;
         return (int)h;
     }
 
+    /// <summary>The table key of a term: its chars for length 1–2 without NUL (exact), else a hash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint KeyOf(ReadOnlySpan<char> s, out bool exact)
+    {
+        if (s.Length == 2 && s[0] != 0 && s[1] != 0) { exact = true; return ((uint)s[0] << 16) | s[1]; }
+        if (s.Length == 1 && s[0] != 0) { exact = true; return s[0]; }
+        exact = false;
+        uint h = 2166136261;
+        foreach (char c in s) h = (h ^ c) * 16777619;
+        return h;
+    }
+
+    private const long ExactFlag = 1L << 31;
+
     private void AddTerm(BufferedField f, ReadOnlySpan<char> text, int doc, int position)
     {
-        int hash = HashOf(text);
-        int mask = f.Table.Length - 1;
-        int slot = hash & mask;
+        uint key = KeyOf(text, out bool exact);
+        long[] table = f.Table;
+        int mask = table.Length - 1;
+        int slot = Mix(key) & mask;
+        long want = ((long)key << 32) | (exact ? ExactFlag : 0);
         int id;
         while (true)
         {
-            int e = f.Table[slot];
+            long e = table[slot];
             if (e == 0)
             {
-                id = NewTerm(f, text, hash, doc);
-                f.Table[slot] = id + 1;
-                if (f.TermCount * 2 > f.Table.Length) Rehash(f);
+                id = NewTerm(f, text, doc);
+                table[slot] = want | (uint)(id + 1);
+                if (f.TermCount * 3 > table.Length * 2) Rehash(f);
                 break;
             }
-            ref BufferedTerm t = ref f.Terms[e - 1];
-            if (t.Hash == hash && t.TextLength == text.Length && _chars.AsSpan(t.TextStart, t.TextLength).SequenceEqual(text))
+            if ((e & ~0x7FFFFFFFL) == want)
             {
-                id = e - 1;
-                break;
+                int candidate = (int)(e & 0x7FFFFFFF) - 1;
+                if (exact || TextOf(f, candidate).SequenceEqual(text)) { id = candidate; break; }
             }
             slot = (slot + 1) & mask;
         }
@@ -215,11 +237,17 @@ internal sealed class DocumentsBuffer
             term.LastPosition = 0;
         }
         term.Freq++;
-        if (f.Options == IndexOptions.DocsFreqsPositions)
+        if (f.HasPositions)
         {
-            _pool.WriteVInt(ref term.Positions, position - term.LastPosition);
+            _pool.WriteVInt(ref term.PosWrite, ref term.PosLevel, position - term.LastPosition);
             term.LastPosition = position;
         }
+    }
+
+    private ReadOnlySpan<char> TextOf(BufferedField f, int id)
+    {
+        int start = f.TextStart[id];
+        return _chars.AsSpan(start + 1, _chars[start]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -227,29 +255,37 @@ internal sealed class DocumentsBuffer
     {
         int delta = term.LastDoc - term.LastWrittenDoc;
         term.LastWrittenDoc = term.LastDoc;
-        if (f.Options == IndexOptions.Docs) { _pool.WriteVInt(ref term.Docs, delta); return; }
-        if (term.Freq == 1) _pool.WriteVInt(ref term.Docs, (delta << 1) | 1);
-        else { _pool.WriteVInt(ref term.Docs, delta << 1); _pool.WriteVInt(ref term.Docs, term.Freq); }
+        if (f.Options == IndexOptions.Docs) { _pool.WriteVInt(ref term.DocWrite, ref term.DocLevel, delta); return; }
+        if (term.Freq == 1) _pool.WriteVInt(ref term.DocWrite, ref term.DocLevel, (delta << 1) | 1);
+        else
+        {
+            _pool.WriteVInt(ref term.DocWrite, ref term.DocLevel, delta << 1);
+            _pool.WriteVInt(ref term.DocWrite, ref term.DocLevel, term.Freq);
+        }
     }
 
-    private int NewTerm(BufferedField f, ReadOnlySpan<char> text, int hash, int doc)
+    private int NewTerm(BufferedField f, ReadOnlySpan<char> text, int doc)
     {
-        if (f.TermCount == f.Terms.Length) Array.Resize(ref f.Terms, f.Terms.Length * 2);
-        if (_charsUsed + text.Length > _chars.Length) Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charsUsed + text.Length));
-        text.CopyTo(_chars.AsSpan(_charsUsed));
-        int id = f.TermCount++;
-        ref BufferedTerm t = ref f.Terms[id];
-        t.TextStart = _charsUsed;
-        t.TextLength = text.Length;
-        _charsUsed += text.Length;
-        t.Hash = hash;
-        t.DocStart = _pool.StartStream(out int docEnd);
-        t.Docs = new StreamCursor { Write = t.DocStart, End = docEnd, Level = 0 };
-        if (f.Options == IndexOptions.DocsFreqsPositions)
+        if (f.TermCount == f.Terms.Length)
         {
-            t.PosStart = _pool.StartStream(out int posEnd);
-            t.Positions = new StreamCursor { Write = t.PosStart, End = posEnd, Level = 0 };
+            int n = f.Terms.Length * 2;
+            Array.Resize(ref f.Terms, n);
+            Array.Resize(ref f.TextStart, n);
+            Array.Resize(ref f.StreamStart, n);
         }
+        if (_charsUsed + text.Length + 1 > _chars.Length) Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charsUsed + text.Length + 1));
+        int id = f.TermCount++;
+        f.TextStart[id] = _charsUsed;
+        _chars[_charsUsed] = (char)text.Length; // terms are at most MaxTermLength (255) chars
+        text.CopyTo(_chars.AsSpan(_charsUsed + 1));
+        _charsUsed += text.Length + 1;
+        int start = f.HasPositions ? _pool.StartStreamPair() : _pool.StartStream();
+        f.StreamStart[id] = start;
+        ref BufferedTerm t = ref f.Terms[id];
+        t.DocWrite = start;
+        t.DocLevel = 0;
+        t.PosWrite = start + 8;
+        t.PosLevel = 0;
         t.LastDoc = doc;
         t.LastWrittenDoc = 0;
         t.Freq = 0;
@@ -259,13 +295,14 @@ internal sealed class DocumentsBuffer
 
     private static void Rehash(BufferedField f)
     {
-        var table = new int[f.Table.Length * 2];
+        var table = new long[f.Table.Length * 2];
         int mask = table.Length - 1;
-        for (int id = 0; id < f.TermCount; id++)
+        foreach (long e in f.Table)
         {
-            int slot = f.Terms[id].Hash & mask;
+            if (e == 0) continue;
+            int slot = Mix((uint)(e >>> 32)) & mask;
             while (table[slot] != 0) slot = (slot + 1) & mask;
-            table[slot] = id + 1;
+            table[slot] = e;
         }
         f.Table = table;
     }
@@ -281,8 +318,7 @@ internal sealed class DocumentsBuffer
             for (int i = 0; i < n; i++)
             {
                 order[i] = i;
-                ref BufferedTerm t = ref f.Terms[i];
-                var s = _chars.AsSpan(t.TextStart, t.TextLength);
+                var s = TextOf(f, i);
                 ulong k = 0;
                 for (int j = 0; j < 4; j++) k = (k << 16) | (j < s.Length ? s[j] : 0u);
                 keys[i] = k;
@@ -304,12 +340,7 @@ internal sealed class DocumentsBuffer
 
     private sealed class TermTextComparer(DocumentsBuffer b, BufferedField f) : IComparer<int>
     {
-        public int Compare(int x, int y)
-        {
-            ref BufferedTerm a = ref f.Terms[x];
-            ref BufferedTerm c = ref f.Terms[y];
-            return b._chars.AsSpan(a.TextStart, a.TextLength).SequenceCompareTo(b._chars.AsSpan(c.TextStart, c.TextLength));
-        }
+        public int Compare(int x, int y) => b.TextOf(f, x).SequenceCompareTo(b.TextOf(f, y));
     }
 
     /// <summary>
@@ -324,12 +355,13 @@ internal sealed class DocumentsBuffer
         {
             w.BeginField(f.Name, f.Options);
             var order = SortTerms(f);
-            bool positions = f.Options == IndexOptions.DocsFreqsPositions;
+            bool positions = f.HasPositions;
             foreach (int id in order)
             {
                 ref BufferedTerm t = ref f.Terms[id];
-                var docs = _pool.OpenReader(t.DocStart, t.Docs.Write);
-                var pos = positions ? _pool.OpenReader(t.PosStart, t.Positions.Write) : default;
+                int start = f.StreamStart[id];
+                var docs = _pool.OpenReader(start, t.DocWrite);
+                var pos = positions ? _pool.OpenReader(start + 8, t.PosWrite) : default;
                 int doc = 0;
                 while (docs.HasMore)
                 {
@@ -347,7 +379,7 @@ internal sealed class DocumentsBuffer
                 // The last doc is still pending in the term state.
                 w.AddDoc(t.LastDoc, t.Freq);
                 if (positions) CopyPositions(ref pos, w, t.Freq);
-                w.FinishTerm(_chars.AsSpan(t.TextStart, t.TextLength));
+                w.FinishTerm(TextOf(f, id));
             }
             w.EndField();
             if (f.IsText) w.WriteNorms(f.Name, f.Lengths.AsSpan(0, Math.Min(maxDoc, f.Lengths.Length)));

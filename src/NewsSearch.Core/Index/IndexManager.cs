@@ -71,9 +71,16 @@ public sealed record IndexStats(
     int Deletions,
     IReadOnlyList<SegmentStats> Segments,
     IReadOnlyDictionary<string, long> TermsPerField,
-    IReadOnlyDictionary<string, long> BytesPerFileKind)
+    IReadOnlyDictionary<string, long> BytesPerFileKind,
+    IReadOnlyDictionary<string, FieldBytes> BytesPerField)
 {
     public long TotalBytes => BytesPerFileKind.Values.Sum();
+}
+
+/// <summary>Bytes one field takes: term dictionary (.tim+.tip), postings (.doc), positions (.pos), norms (.nrm).</summary>
+public sealed record FieldBytes(long Terms, long Postings, long Positions, long Norms)
+{
+    public long Total => Terms + Postings + Positions + Norms;
 }
 
 public sealed record SegmentStats(string Name, int MaxDoc, int NumDocs, int Deletions, long Bytes);
@@ -192,12 +199,22 @@ public sealed class IndexManager : IDisposable
 
     public string AnalysisSignature => _signature;
 
+    /// <summary>The live version folder of an index folder (read-only tools), or null when there is no index.</summary>
+    public static string? ResolveCurrentVersionFolder(string indexFolder)
+    {
+        string path = Path.Combine(indexFolder, CurrentFileName);
+        if (!File.Exists(path)) return null;
+        string name = File.ReadAllText(path).Trim();
+        if (!IsVersionName(name)) throw new IndexCorruptException(CurrentFileName, $"names no valid version folder: '{name}'");
+        return Path.Combine(indexFolder, name);
+    }
+
     private string? ReadCurrent()
     {
         string path = Path.Combine(_indexFolder, CurrentFileName);
         if (!File.Exists(path)) return null;
         string name = File.ReadAllText(path).Trim();
-        if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.Contains(".."))
+        if (!IsVersionName(name))
             throw new IndexCorruptException(CurrentFileName, $"names no valid version folder: '{name}'");
         return name;
     }
@@ -435,9 +452,17 @@ public sealed class IndexManager : IDisposable
     {
         var terms = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var segs = new List<SegmentStats>();
+        var perField = new SortedDictionary<string, FieldBytes>(StringComparer.Ordinal);
         foreach (var leaf in s.Segments)
         {
             foreach (var f in leaf.FieldNames) terms[f] = terms.GetValueOrDefault(f) + leaf.TermCount(f);
+            foreach (var fr in leaf.Core.Fields)
+            {
+                var m = fr.Meta;
+                var b = perField.GetValueOrDefault(m.Name) ?? new FieldBytes(0, 0, 0, 0);
+                perField[m.Name] = new FieldBytes(b.Terms + m.TermBytes, b.Postings + m.DocBytes, b.Positions + m.PosBytes,
+                    b.Norms + (m.HasNorms ? (long)m.NormsWidth * leaf.MaxDoc : 0));
+            }
         }
         var bytes = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var seg in s.Commit.Segments)
@@ -457,7 +482,7 @@ public sealed class IndexManager : IDisposable
             if (commitFile.Exists) bytes["segments"] = bytes.GetValueOrDefault("segments") + commitFile.Length;
         }
         return new IndexStats(folder, s.Generation, s.StoreSequence, s.AnalysisSignature, s.MaxDoc, s.NumDocs,
-            s.MaxDoc - s.NumDocs, segs, terms, bytes);
+            s.MaxDoc - s.NumDocs, segs, terms, bytes, perField);
     }
 
     public void Dispose()

@@ -222,13 +222,14 @@ public sealed class IndexWriter : IDisposable
     private void FlushBuffer()
     {
         if (_buffer.NumDocs == 0) return;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         string name = NewSegmentName();
         var (files, deleted, _) = _buffer.Flush(_folder, name);
         var core = SegmentCore.Open(_folder, name, files.ToDictionary(f => f.Name), verifyChecksums: false);
         var seg = new WriterSegment { Core = core, Files = files, Deleted = deleted, DeletesDirty = deleted is not null };
         _segments.Add(seg);
         _deleter.IncRef(files.Select(f => f.Name));
-        _config.Log?.Invoke($"index: flushed {name} ({core.MaxDoc} docs, {files.Sum(f => f.Length) >> 10} KB)");
+        _config.Log?.Invoke($"index: flushed {name} ({core.MaxDoc} docs, {files.Sum(f => f.Length) >> 10} KB) in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
     }
 
     /// <summary>
@@ -412,6 +413,7 @@ public sealed class IndexWriter : IDisposable
     private void RunMerge(List<WriterSegment> sources)
     {
         string name;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var inputs = new List<(SegmentCore, DeletedDocs?)>();
         lock (_sync)
         {
@@ -470,7 +472,7 @@ public sealed class IndexWriter : IDisposable
             foreach (var s in sources) { _segments.Remove(s); ReleaseSegment(s); }
             if (merged is not null) _segments.Insert(Math.Min(at, _segments.Count), merged);
             _dirty = true;
-            _config.Log?.Invoke($"index: merged {string.Join(",", sources.Select(s => s.Name))} into {name} ({result.MaxDoc} docs)");
+            _config.Log?.Invoke($"index: merged {string.Join(",", sources.Select(s => s.Name))} into {name} ({result.MaxDoc} docs) in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
         }
     }
 

@@ -24,6 +24,10 @@ internal sealed class FieldMeta
     /// <summary>Offset of the field's block index in the .tip file.</summary>
     public long TermsIndexOffset { get; set; }
     public long NormsOffset { get; set; } = -1;
+    /// <summary>Bytes this field takes in .tim+.tip, .doc and .pos (for size reports).</summary>
+    public long TermBytes { get; set; }
+    public long DocBytes { get; set; }
+    public long PosBytes { get; set; }
     public byte NormsWidth { get; set; }
 
     public bool HasFreqs => Options >= IndexOptions.DocsAndFreqs;
@@ -76,6 +80,9 @@ internal sealed class SegmentMeta
             o.WriteVLong(f.TermsIndexOffset);
             o.WriteVLong(f.NormsOffset + 1);
             o.WriteByte(f.NormsWidth);
+            o.WriteVLong(f.TermBytes);
+            o.WriteVLong(f.DocBytes);
+            o.WriteVLong(f.PosBytes);
         }
         o.WriteVInt(Numerics.Count);
         foreach (var n in Numerics)
@@ -116,6 +123,9 @@ internal sealed class SegmentMeta
             fm.TermsIndexOffset = Mem.ReadVLong(p, ref pos);
             fm.NormsOffset = Mem.ReadVLong(p, ref pos) - 1;
             fm.NormsWidth = p[pos++];
+            fm.TermBytes = Mem.ReadVLong(p, ref pos);
+            fm.DocBytes = Mem.ReadVLong(p, ref pos);
+            fm.PosBytes = Mem.ReadVLong(p, ref pos);
             m.Fields.Add(fm);
         }
         int nn = Mem.ReadVInt(p, ref pos);

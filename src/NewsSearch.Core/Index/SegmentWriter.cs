@@ -35,6 +35,7 @@ internal sealed class SegmentWriter : IDisposable
     private char[] _prevTerm = new char[64];
     private int _prevTermLength;
     private long _prevDocFp, _prevPosFp;
+    private long _fieldTimStart, _fieldTipStart, _fieldDocStart, _fieldPosStart;
 
     // Current term.
     private int _df;
@@ -90,6 +91,10 @@ internal sealed class SegmentWriter : IDisposable
         _termBlock.Clear();
         _termsInBlock = 0;
         _prevTermLength = 0;
+        _fieldTimStart = _tim.Position;
+        _fieldTipStart = _tip.Position;
+        _fieldDocStart = _doc.Position;
+        _fieldPosStart = _pos.Position;
         StartTerm();
     }
 
@@ -256,6 +261,9 @@ internal sealed class SegmentWriter : IDisposable
         int docCount = 0;
         foreach (ulong w in _fieldDocs) docCount += BitOperations.PopCount(w);
         f.DocCount = docCount;
+        f.TermBytes = _tim.Position - _fieldTimStart + _tip.Position - _fieldTipStart;
+        f.DocBytes = _doc.Position - _fieldDocStart;
+        f.PosBytes = _pos.Position - _fieldPosStart;
         _meta.Fields.Add(f);
         _field = null;
     }

@@ -39,22 +39,44 @@ public static class PageParser
         public List<string> Reporters = [], Correspondents = [];
         public Dateline? Dateline;
         public int FirstLine, LastLine, FirstUnit;
-        public readonly List<string> Paragraphs = [];
         public readonly List<string> Captions = [];
-        public StringBuilder? Current;
+        /// <summary>The body so far: paragraphs separated by '\n' (one builder per record, no string per paragraph).</summary>
+        public readonly StringBuilder Body = new(256);
+        public int ParagraphCount;
+        /// <summary>A paragraph is open for appending (the last one in <see cref="Body"/>).</summary>
+        public bool InParagraph;
         public bool CurrentOpen;
+        /// <summary>Character pairs of title and body up to <see cref="KnownUpTo"/>, built on first need.</summary>
+        public HashSet<int>? KnownPairs;
+        public int KnownUpTo;
+
+        public void StartParagraph(ReadOnlySpan<char> text)
+        {
+            if (ParagraphCount > 0) Body.Append('\n');
+            Body.Append(text);
+            ParagraphCount++;
+            InParagraph = true;
+        }
+
+        public string FirstParagraph()
+        {
+            var body = Body.ToString();
+            int nl = body.IndexOf('\n');
+            return nl < 0 ? body : body[..nl];
+        }
     }
 
     private readonly record struct Start(int FirstUnit, int BodyUnit, List<int> Headlines, List<int> Captions, Byline? Byline);
 
     private sealed class Run(string text, PageParseOptions options)
     {
-        private readonly List<Unit> _units = new(256);
+        private readonly List<Unit> _units = new(64);
         private readonly Dictionary<int, Byline> _bylines = [];
         private readonly List<string> _warnings = [];
         private readonly List<Draft> _drafts = [];
         private readonly List<(int Unit, string Text)> _banners = [];
         private readonly List<(int Unit, string Text)> _editors = [];
+        private readonly HashSet<int> _blockPairs = [];
 
         private ReadOnlySpan<char> Span(int i) => text.AsSpan(_units[i].Start, _units[i].Length);
         private string Str(int i) => text.Substring(_units[i].Start, _units[i].Length);
@@ -162,12 +184,11 @@ public static class PageParser
                 return UnitKind.Quote;
             if (s.Length >= 4 && s[0] is not '“' and not '"')
             {
-                var str = Str(i);
-                var b = Bylines.ParseLeading(str);
+                var b = Bylines.ParseLeading(s);
                 if (b is not null) { _bylines[i] = b; return UnitKind.Byline; }
                 if (s.Length <= 40)
                 {
-                    b = Bylines.ParseOwnLine(str);
+                    b = Bylines.ParseOwnLine(s);
                     if (b is not null) { _bylines[i] = b; return UnitKind.OwnByline; }
                 }
             }
@@ -281,14 +302,14 @@ public static class PageParser
                     d.Reporters = b.Reporters;
                     d.Correspondents = b.Correspondents;
                     d.Dateline = Datelines.Find(b.Source.Length > 0 && b.Source.Contains('日') ? b.Source + " " + b.Rest : b.Rest);
-                    if (b.Rest.Length > 0) { d.Current = new StringBuilder(b.Rest); d.CurrentOpen = IsOpen(b.Rest); }
+                    if (b.Rest.Length > 0) { d.StartParagraph(b.Rest); d.CurrentOpen = IsOpen(b.Rest); }
                 }
                 d.Title ??= "";
                 _drafts.Add(d);
                 BuildRegion(d, st.BodyUnit, end);
                 // No dateline in a byline of its own: look at the first paragraph instead.
-                if (d.Dateline is null && (st.Byline is null || st.Byline.Rest.Length == 0) && d.Paragraphs.Count > 0)
-                    d.Dateline = Datelines.Find(d.Paragraphs[0]);
+                if (d.Dateline is null && (st.Byline is null || st.Byline.Rest.Length == 0) && d.ParagraphCount > 0)
+                    d.Dateline = Datelines.Find(d.FirstParagraph());
             }
         }
 
@@ -311,10 +332,10 @@ public static class PageParser
                         if (notice is null || _units[i - 1].Kind != UnitKind.Notice)
                         {
                             notice = new Draft { Kind = ArticleKind.Notice, FirstUnit = i, FirstLine = u.Line };
-                            notice.Current = new StringBuilder();
                             _drafts.Add(notice);
+                            notice.StartParagraph(Span(i));
                         }
-                        notice.Current!.Append(Span(i));
+                        else notice.Body.Append(Span(i));
                         notice.LastLine = u.Line;
                         continue;
                     case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote:
@@ -324,7 +345,7 @@ public static class PageParser
                 }
                 var s = Span(i);
                 if (d is null) d = NewContinuation(i);
-                else if (d.Current is not null && d.CurrentOpen)
+                else if (d.InParagraph && d.CurrentOpen)
                 {
                     if (IsForeignBlock(d, i, to))
                     {
@@ -335,8 +356,8 @@ public static class PageParser
                     }
                     else
                     {
-                        if (IsAsciiLetter(d.Current[^1]) && IsAsciiLetter(s[0])) d.Current.Append(' ');
-                        d.Current.Append(s);
+                        if (IsAsciiLetter(d.Body[^1]) && IsAsciiLetter(s[0])) d.Body.Append(' ');
+                        d.Body.Append(s);
                         d.CurrentOpen = u.Open;
                         d.LastLine = u.Line;
                         continue;
@@ -345,18 +366,19 @@ public static class PageParser
                 if (u.Kind == UnitKind.Headline && IsSubhead(s))
                 {
                     FlushParagraph(d);
-                    d.Paragraphs.Add(CollapseSpaces(s));
+                    d.StartParagraph(CollapseSpaces(s));
+                    FlushParagraph(d);
                     d.LastLine = u.Line;
                     continue;
                 }
                 FlushParagraph(d);
-                d.Current = new StringBuilder(s.Length + 64).Append(s);
+                d.StartParagraph(s);
                 d.CurrentOpen = u.Open;
                 d.LastLine = u.Line;
             }
             if (d is not null)
             {
-                if (d.Current is not null && d.CurrentOpen && d.Kind == ArticleKind.Article)
+                if (d.InParagraph && d.CurrentOpen && d.Kind == ArticleKind.Article)
                     _warnings.Add($"line {d.LastLine}: \"{Shorten(d.Title ?? "", 20)}\" ends mid-sentence (continues elsewhere?)");
                 FlushParagraph(d);
             }
@@ -371,9 +393,7 @@ public static class PageParser
 
         private static void FlushParagraph(Draft d)
         {
-            if (d.Current is null) return;
-            if (d.Current.Length > 0) d.Paragraphs.Add(d.Current.ToString());
-            d.Current = null;
+            d.InParagraph = false;
             d.CurrentOpen = false;
         }
 
@@ -381,19 +401,37 @@ public static class PageParser
         /// True when units [i, to) are a long run of text with little vocabulary in common with the article so far:
         /// text continued from some other article, not the other half of a sentence cut by a column jump.
         /// </summary>
+        private const int BlockWindow = 800;
+
         private bool IsForeignBlock(Draft d, int i, int to)
         {
-            int chars = 0;
-            for (int k = i; k < to; k++)
-                if (_units[k].Kind is UnitKind.Text or UnitKind.Headline) chars += _units[k].Length;
+            // Look at most BlockWindow characters ahead and back, so a page of endless open lines stays linear.
+            int chars = 0, last = i;
+            for (; last < to && chars < BlockWindow; last++)
+                if (_units[last].Kind is UnitKind.Text or UnitKind.Headline) chars += _units[last].Length;
             if (chars < options.MinFragmentChars) return false;
-            var known = new HashSet<int>();
-            AddPairs(known, d.Title);
-            AddPairs(known, d.Subtitle);
-            foreach (var p in d.Paragraphs) AddPairs(known, p);
-            if (d.Current is not null) AddPairs(known, d.Current.ToString());
-            var block = new HashSet<int>();
-            for (int k = i; k < to; k++)
+            // The article's pairs are collected once per record and then only for text appended since.
+            if (d.KnownPairs is null)
+            {
+                d.KnownPairs = [];
+                AddPairs(d.KnownPairs, d.Title);
+                AddPairs(d.KnownPairs, d.Subtitle);
+            }
+            var known = d.KnownPairs;
+            if (d.KnownUpTo < d.Body.Length)
+            {
+                int from = Math.Max(0, d.KnownUpTo - 1), pos = 0;
+                foreach (var chunk in d.Body.GetChunks())
+                {
+                    var span = chunk.Span;
+                    if (pos + span.Length > from) AddPairs(known, span[Math.Max(0, from - pos)..]);
+                    pos += span.Length;
+                }
+                d.KnownUpTo = d.Body.Length;
+            }
+            var block = _blockPairs;
+            block.Clear();
+            for (int k = i; k < last; k++)
                 if (_units[k].Kind is UnitKind.Text or UnitKind.Headline) AddPairs(block, Span(k));
             if (block.Count == 0) return false;
             int shared = 0;
@@ -488,9 +526,9 @@ public static class PageParser
             foreach (var d in _drafts)
             {
                 if (d.Kind == ArticleKind.Notice) FlushParagraph(d);
-                if (d.Paragraphs.Count == 0 && d.Kind != ArticleKind.Article) continue;
+                if (d.ParagraphCount == 0 && d.Kind != ArticleKind.Article) continue;
                 if (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))
-                    d.Title = Shorten(d.Paragraphs.Count > 0 ? d.Paragraphs[0] : d.Captions.FirstOrDefault() ?? "", 24);
+                    d.Title = Shorten(d.ParagraphCount > 0 ? d.FirstParagraph() : d.Captions.FirstOrDefault() ?? "", 24);
                 DateOnly? date; string how;
                 if (d.Dateline is { } dl)
                 {
@@ -501,7 +539,7 @@ public static class PageParser
                     if (date is null) _warnings.Add($"line {d.FirstLine}: dateline {dl.Text} could not be resolved (no year known)");
                 }
                 else { date = pageDate; how = pageDate is null ? "none" : $"page-date({pageHow})"; }
-                string key = d.Kind == ArticleKind.Article ? d.Title : d.Paragraphs[0];
+                string key = d.Kind == ArticleKind.Article ? d.Title : d.FirstParagraph();
                 string id = MakeId(file, d.Kind, key);
                 for (int n = 2; !ids.Add(id); n++) id = MakeId(file, d.Kind, key + "#" + n);
                 articles.Add(new Article
@@ -520,7 +558,7 @@ public static class PageParser
                     SourceFile = string.IsNullOrEmpty(file) ? null : file,
                     SourceStartLine = d.FirstLine,
                     SourceEndLine = d.LastLine,
-                    Body = string.Join('\n', d.Paragraphs),
+                    Body = d.Body.ToString(),
                     Captions = d.Captions,
                 });
             }
@@ -542,7 +580,12 @@ public static class PageParser
         private static string? SectionFor(List<(int Unit, string Text)> marks, int unit, List<Start> starts)
         {
             string? found = null;
-            foreach (var m in marks) if (m.Unit < unit) found = m.Text;
+            int lo = 0, hi = marks.Count - 1; // marks are in unit order: the last one above the unit
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (marks[mid].Unit < unit) { found = marks[mid].Text; lo = mid + 1; } else hi = mid - 1;
+            }
             if (found is null && marks.Count > 0 && starts.Count > 0 && marks[0].Unit > starts[^1].FirstUnit) found = marks[0].Text;
             return found;
         }

@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using NewsSearch.Core.Search;
+
+namespace NewsSearch.Api.Tests;
+
+/// <summary>
+/// The walking skeleton's acceptance path: the bundled samples plus the two real seed pages ingested,
+/// then searched through the HTTP API.
+/// </summary>
+public class SeedPagesSearchTests
+{
+    private NewsSearchFactory _factory = null!;
+    private HttpClient _client = null!;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        string root = NewsSearchFactory.RepositoryRoot;
+        _factory = NewsSearchFactory.FromIngest(
+            Path.Combine(root, "index-data", "samples"),
+            Path.Combine(root, "..", "shared", "seeds"));
+        _client = _factory.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+
+    private async Task<SearchResponse> SearchAsync(string q) =>
+        (await _client.GetFromJsonAsync<SearchResponse>($"/api/v1/search?q={Uri.EscapeDataString(q)}", Json))!;
+
+    [Test]
+    public async Task TestPublicBikeDepositRefundArticleComesFirst()
+    {
+        var r = await SearchAsync("公共自行车");
+        Assert.That(r.Hits, Is.Not.Empty);
+        var first = r.Hits[0];
+        Assert.That(first.Title, Does.StartWith("市民争相办理公共自行车押金退费"));
+        Assert.That(first.Authors, Does.Contain("廖明"));
+        Assert.That(first.Highlights.Body, Has.Some.Contains("<mark>公共自行车</mark>"));
+    }
+
+    [TestCase("李逸峰", "田心轨道交通产业社区建设启动")]
+    [TestCase("\"产城融合样本\"", "田心轨道交通产业社区建设启动")]
+    [TestCase("健宁", "市民争相办理公共自行车押金退费")]
+    [TestCase("航电枢纽 投产", "株洲航电枢纽扩机工程")]
+    public async Task TestSeedArticlesAreFound(string query, string titleStart)
+    {
+        var r = await SearchAsync(query);
+        Assert.That(r.Hits.Select(h => h.Title), Has.Some.StartsWith(titleStart));
+    }
+
+    [Test]
+    public async Task TestArticleOfAHitIsServedWithItsSource()
+    {
+        var hit = (await SearchAsync("公共自行车")).Hits[0];
+        var a = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{hit.Id}");
+        Assert.That(a.GetProperty("source").GetProperty("file").GetString(), Is.EqualTo("003_ba8a08ef17e448b8.txt"));
+        Assert.That(a.GetProperty("body").GetString(), Does.Contain("退卡退费"));
+    }
+}

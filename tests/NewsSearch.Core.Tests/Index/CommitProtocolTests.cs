@@ -1,0 +1,129 @@
+using NUnit.Framework;
+using NewsSearch.Core.Index;
+using static NewsSearch.Core.Tests.Index.IndexTestKit;
+
+namespace NewsSearch.Core.Tests.Index;
+
+public class CommitProtocolTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void SetUp() => _folder = NewTempFolder();
+
+    [TearDown]
+    public void TearDown()
+    {
+        try { Directory.Delete(_folder, true); } catch (IOException) { }
+    }
+
+    /// <summary>Two commits: the first with docs a,b; the second adds c in a new segment.</summary>
+    private (CommitPoint First, CommitPoint Second) TwoCommits()
+    {
+        using var w = IndexWriter.Open(_folder, Config());
+        w.AddDocument(MakeDoc("a", "t", "x y"));
+        w.AddDocument(MakeDoc("b", "t", "y z"));
+        var first = w.Commit(1);
+        w.AddDocument(MakeDoc("c", "t", "z"));
+        var second = w.Commit(2);
+        return (first, second);
+    }
+
+    private static void FlipByte(string path, long offset)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        fs.Position = offset;
+        int b = fs.ReadByte();
+        fs.Position = offset;
+        fs.WriteByte((byte)(b ^ 0x40));
+    }
+
+    [Test]
+    public void TestCorruptSegmentFileIsNamedAndRefusedWhenNoCommitAvoidsIt()
+    {
+        var (first, _) = TwoCommits();
+        string victim = first.Segments[0].Files.First(f => f.Name.EndsWith(".doc") || f.Name.EndsWith(".pos")).Name;
+        FlipByte(Path.Combine(_folder, victim), 14);
+        var e = Assert.Throws<IndexCorruptException>(() => IndexSnapshot.Open(_folder))!;
+        Assert.That(e.FileName, Is.EqualTo(victim));
+        Assert.That(e.Message, Does.Contain(victim));
+        Assert.Throws<IndexCorruptException>(() => IndexWriter.Open(_folder, Config()).Dispose());
+    }
+
+    [Test]
+    public void TestCorruptFileOfTheNewestCommitFallsBackToThePreviousCommit()
+    {
+        var (_, second) = TwoCommits();
+        string victim = second.Segments[1].Files.First(f => f.Name.EndsWith(".tim")).Name;
+        FlipByte(Path.Combine(_folder, victim), 13);
+        var log = new List<string>();
+        using var s = IndexSnapshot.Open(_folder, log: log.Add);
+        Assert.That(s.Generation, Is.EqualTo(1));
+        Assert.That(s.StoreSequence, Is.EqualTo(1));
+        Assert.That(s.LiveIds(), Is.EquivalentTo(new[] { "a", "b" }));
+        Assert.That(log.Any(l => l.Contains(victim)), Is.True, "the broken file is reported by name");
+    }
+
+    [Test]
+    public void TestTruncatedCommitPointIsSkipped()
+    {
+        var (_, second) = TwoCommits();
+        string path = Path.Combine(_folder, second.FileName);
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write)) fs.SetLength(fs.Length - 3);
+        using var s = IndexSnapshot.Open(_folder);
+        Assert.That(s.Generation, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TestTruncatedSegmentFileIsReported()
+    {
+        var (first, _) = TwoCommits();
+        string victim = first.Segments[0].Files.First(f => f.Name.EndsWith(".tip")).Name;
+        using (var fs = new FileStream(Path.Combine(_folder, victim), FileMode.Open, FileAccess.Write)) fs.SetLength(fs.Length - 1);
+        var e = Assert.Throws<IndexCorruptException>(() => IndexSnapshot.Open(_folder))!;
+        Assert.That(e.Message, Does.Contain(victim).And.Contain("truncated"));
+    }
+
+    [Test]
+    public void TestWriterOpenRemovesLeftoversOfUnfinishedCommits()
+    {
+        TwoCommits();
+        File.WriteAllText(Path.Combine(_folder, "pending_segments_3"), "partial");
+        File.WriteAllText(Path.Combine(_folder, "_z.tim"), "half a segment");
+        File.WriteAllText(Path.Combine(_folder, "notes.txt"), "not ours");
+        using (var w = IndexWriter.Open(_folder, Config()))
+        {
+            Assert.That(w.LastCommit.Generation, Is.EqualTo(2));
+        }
+        Assert.That(File.Exists(Path.Combine(_folder, "pending_segments_3")), Is.False);
+        Assert.That(File.Exists(Path.Combine(_folder, "_z.tim")), Is.False);
+        Assert.That(File.Exists(Path.Combine(_folder, "notes.txt")), Is.True, "files that are not ours are left alone");
+    }
+
+    [Test]
+    public void TestSecondWriterIsRefusedByTheWriteLock()
+    {
+        using var w = IndexWriter.Open(_folder, Config());
+        Assert.Throws<IndexLockedException>(() => IndexWriter.Open(_folder, Config()));
+    }
+
+    [Test]
+    public void TestUncommittedDocumentsAreNotVisibleAndOnlyKeptCommitsRemain()
+    {
+        using (var w = IndexWriter.Open(_folder, Config()))
+        {
+            for (int i = 0; i < 4; i++) { w.AddDocument(MakeDoc("d" + i, "t", "b")); w.Commit(i + 1); }
+            w.AddDocument(MakeDoc("lost", "t", "b"));
+        }
+        Assert.That(CommitPoint.ListGenerations(_folder), Is.EqualTo(new long[] { 4, 3 }), "the newest two commits are kept");
+        using var s = IndexSnapshot.Open(_folder);
+        Assert.That(s.LiveIds(), Is.EquivalentTo(new[] { "d0", "d1", "d2", "d3" }));
+    }
+
+    [Test]
+    public void TestCrc32CMatchesTheKnownCheckValue()
+    {
+        // CRC-32C("123456789") = 0xE3069283 (the standard check value of the Castagnoli polynomial).
+        Assert.That(Crc32C.Compute("123456789"u8), Is.EqualTo(0xE3069283u));
+    }
+}
