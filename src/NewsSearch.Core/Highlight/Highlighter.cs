@@ -66,12 +66,20 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
             int ws = WindowStart(text, spans[i].Start);
             int we = SnapEnd(text, Math.Min(text.Length, ws + size));
             ulong mask = 0;
-            int count = 0;
+            int count = 0, lastEnd = spans[i].End;
             for (int j = i; j < spans.Count && spans[j].Start < we; j++)
             {
                 if (spans[j].End > we) we = spans[j].End;   // never cut a match
                 mask |= spans[j].Terms;
                 count++;
+                lastEnd = spans[j].End;
+            }
+            // End at a sentence end when one falls in the last quarter of the window (after the last match).
+            if (we < text.Length)
+            {
+                int floor = Math.Max(lastEnd, ws + size * 3 / 4);
+                for (int k = we; k > floor; k--)
+                    if (IsBoundary(text[k - 1])) { we = k; break; }
             }
             candidates.Add((ws, we, BitOperations.PopCount(mask) * 1000 + Math.Min(count, 999)));
         }
@@ -195,8 +203,8 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
     {
         int ws = Math.Max(0, matchStart - _options.LeadingContext);
         // Prefer starting at a sentence start shortly before the window.
-        for (int i = ws; i > 0 && i > ws - _options.LeadingContext; i--)
-            if (IsBoundary(text[i - 1])) { ws = i; break; }
+        for (int i = ws; i >= 0 && i > ws - _options.LeadingContext; i--)
+            if (i == 0 || IsBoundary(text[i - 1])) { ws = i; break; }
         while (ws < matchStart && char.IsWhiteSpace(text[ws])) ws++;
         if (ws > 0 && ws < text.Length && char.IsLowSurrogate(text[ws]) && char.IsHighSurrogate(text[ws - 1])) ws--;
         return ws;

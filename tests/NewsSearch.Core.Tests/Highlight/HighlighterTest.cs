@@ -138,4 +138,18 @@ public class HighlighterTest
         var terms = Terms("VR眼镜");
         Assert.That(terms.Select(t => t.Field), Is.EquivalentTo(new[] { "title", "body" }));
     }
+
+    [Test]
+    public void TestSnippetStartsAtTextStartOrSentenceAndEndsAtSentenceEnd()
+    {
+        string sentence = "城市社区服务很好。";   // 9 chars
+        string text = "社区开展押金退还活动" + string.Concat(Enumerable.Repeat(sentence, 30));
+        var first = Highlighter.BestFragments(text, Terms("押金"), NewsFields.Body)[0];
+        Assert.That(first, Does.StartWith("社区开展<mark>押金</mark>"), "a match near the start keeps the opening");
+        Assert.That(first, Does.EndWith("。"), "ends at a sentence end, no ellipsis");
+
+        string later = string.Concat(Enumerable.Repeat(sentence, 10)) + "社区押金退还" + string.Concat(Enumerable.Repeat(sentence, 10));
+        var f = Highlighter.BestFragments(later, Terms("押金"), NewsFields.Body)[0];
+        Assert.That(f, Does.StartWith("城市社区服务很好。").Or.StartWith("社区<mark>押金</mark>"), "starts at a sentence start");
+    }
 }
