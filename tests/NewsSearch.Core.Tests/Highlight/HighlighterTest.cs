@@ -53,6 +53,10 @@ public class HighlighterTest
         Assert.That(Whole("经济数据显示城市在发展", "经济 发展"), Is.EqualTo("<mark>经济</mark>数据显示城市在<mark>发展</mark>"));
 
     [Test]
+    public void TestAdjacentWordsShareOneMark() =>
+        Assert.That(Whole("办理公共自行车押金退费", "公共自行车 押金"), Is.EqualTo("办理<mark>公共自行车押金</mark>退费"));
+
+    [Test]
     public void TestSingleCharacterMarksOnlyThatCharacter() =>
         Assert.That(Whole("健宁社区的健康服务", "健"), Is.EqualTo("<mark>健</mark>宁社区的<mark>健</mark>康服务"));
 
