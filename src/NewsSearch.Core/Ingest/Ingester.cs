@@ -116,6 +116,7 @@ public sealed class Ingester(ArticleStore store)
                     summary.Pages++;
                     summary.DecodeIssues.AddRange(decoded.Issues);
                     foreach (var w in page.Warnings) summary.Warnings.Add($"{name}: {w}");
+                    if (page.Articles.Count == 0) summary.Warnings.Add($"{name}: no articles found");
                     articles = page.Articles;
                 }
                 else if (!Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) && LooksUtf8(path, options.Encoding))
@@ -129,7 +130,7 @@ public sealed class Ingester(ArticleStore store)
                     {
                         cancel.ThrowIfCancellationRequested();
                         summary.Rejected.AddRange(batch.Rejects);
-                        Store(batch.Articles, summary);
+                        Store(WithCallerDate(batch.Articles, options), summary);
                     }
                     articles = [];
                 }
@@ -141,7 +142,7 @@ public sealed class Ingester(ArticleStore store)
                     var read = ArticleJsonReader.Read(decoded.Text, name, lines);
                     summary.JsonFiles++;
                     summary.Rejected.AddRange(read.Rejects);
-                    articles = read.Articles;
+                    articles = WithCallerDate(read.Articles, options);
                 }
                 Store(articles, summary);
             }
@@ -167,6 +168,15 @@ public sealed class Ingester(ArticleStore store)
         int n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         var status = System.Text.Unicode.Utf8.ToUtf16(head.AsSpan(0, n), new char[n], out _, out _, replaceInvalidSequences: false, isFinalBlock: n < head.Length);
         return status == System.Buffers.OperationStatus.Done || (status == System.Buffers.OperationStatus.NeedMoreData && n == head.Length);
+    }
+
+    /// <summary>JSON records without a date take the caller's <c>--date</c>.</summary>
+    private static IReadOnlyList<Article> WithCallerDate(IReadOnlyList<Article> articles, IngestOptions options)
+    {
+        if (options.Date is not { } date) return articles;
+        var result = new List<Article>(articles.Count);
+        foreach (var a in articles) result.Add(a.PublishedAt is null ? a with { PublishedAt = date, DateSource = "caller-date" } : a);
+        return result;
     }
 
     private void Store(IReadOnlyList<Article> articles, IngestSummary summary)

@@ -105,6 +105,18 @@ public class IngesterTests
         Assert.That(e!.Message, Does.Contain("nope.txt"));
     }
 
+    [Test]
+    public void TestCallerDateFillsJsonRecordsWithoutADate()
+    {
+        var path = Path.Combine(_dir, "nodate.jsonl");
+        File.WriteAllText(path, "{\"id\":\"d1\",\"title\":\"甲\",\"body\":\"正文。\"}\n{\"id\":\"d2\",\"title\":\"乙\",\"body\":\"正文。\",\"date\":\"2025-01-02\"}\n");
+        using var store = new ArticleStore(Path.Combine(_dir, "data"));
+        new Ingester(store).Run([path], new IngestOptions { Date = new DateOnly(2026, 1, 8) });
+        Assert.That(store.Get("d1")!.Article.PublishedAt, Is.EqualTo(new DateOnly(2026, 1, 8)));
+        Assert.That(store.Get("d1")!.Article.DateSource, Is.EqualTo("caller-date"));
+        Assert.That(store.Get("d2")!.Article.PublishedAt, Is.EqualTo(new DateOnly(2025, 1, 2)));
+    }
+
     private sealed class SyncProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
     {
         public void Report(IngestProgress value) => report(value);

@@ -104,4 +104,132 @@ public class PageParserOwnPageTests
         Assert.That(page.Articles.Count(a => a.Kind == ArticleKind.Article), Is.EqualTo(2000));
         Assert.That(page.Articles.All(a => a.Kind != ArticleKind.Article || a.Section == "要闻·本地"), Is.True);
     }
+
+    [Test]
+    public void TestRandomPagesNeverThrow()
+    {
+        // Pieces of page syntax in random order, plus random bytes through the decoder.
+        string[] pieces = ["\n", "\n\n", "\r\n", "本报讯(记者 张三 通讯员 李四) ", "株洲日报全媒体记者/王娜", "(", ")", "（", "“", "”",
+            "。", ",", "广告", "热线 28835396", "·", "就业·创业", "责任编辑:王", "℃", "今天", "记者/何春林 摄", "资料图", "遗失",
+            "声明作废", "——摘自", "12345热线督办 ", "5月30日", "去年12月31日", "近日", "标题", "正文内容很长很长", "——", " ", "《"];
+        var random = new Random(20260108);
+        for (int round = 0; round < 300; round++)
+        {
+            var sb = new System.Text.StringBuilder();
+            int n = random.Next(1, 120);
+            for (int i = 0; i < n; i++) sb.Append(pieces[random.Next(pieces.Length)]);
+            var page = PageParser.Parse(sb.ToString(), new PageParseOptions { SourceFile = "r.txt" });
+            Assert.That(page.Articles.Select(a => a.Id).Distinct().Count(), Is.EqualTo(page.Articles.Count));
+            foreach (var a in page.Articles)
+                Assert.That(a.SourceStartLine!.Value, Is.LessThanOrEqualTo(a.SourceEndLine!.Value));
+
+            var bytes = new byte[random.Next(0, 400)];
+            random.NextBytes(bytes);
+            var decoded = PageDecoder.Decode(bytes, "r.bin");
+            Assert.That(PageParser.Parse(decoded.Text).Articles, Is.Not.Null);
+        }
+    }
+
+    [Test]
+    public void TestPageJumpMarkers()
+    {
+        const string text = """
+            城市绿道全线贯通
+
+            本报讯(记者 张三) 5月6日,全长42公里的城市绿道全线贯通,串起沿江公园和老城街巷。(下转第2版)
+
+            (上接第1版)市民可沿途骑行、慢跑,沿线设有驿站12座。
+
+            (下转第3版)
+            """;
+        var page = Parse(text);
+        Assert.That(page.Articles.Select(a => a.Kind), Is.EqualTo(new[] { ArticleKind.Article, ArticleKind.Continuation }));
+        Assert.That(page.Articles[0].Body, Is.EqualTo("5月6日,全长42公里的城市绿道全线贯通,串起沿江公园和老城街巷。"));
+        Assert.That(page.Articles[1].Body, Is.EqualTo("市民可沿途骑行、慢跑,沿线设有驿站12座。"));
+    }
+
+    [TestCase("(下转第2版)", true, 7)]
+    [TestCase("（上接1版）正文", true, 6)]
+    [TestCase("正文。(下转第2版)", false, 7)]
+    [TestCase("(记者 张三)正文", true, 0)]
+    [TestCase("正文(2025年版)", false, 0)]
+    public void TestJumpMarkerLength(string s, bool atStart, int length) =>
+        Assert.That(PageParser.JumpMarkerLength(s, atStart), Is.EqualTo(length));
+
+    [TestCase("滨河公园城市书房效果图。记者/张三 摄", true)]
+    [TestCase("株洲创业导师参加选拔赛并获奖。资料图 记者/何春林摄", true)]
+    [TestCase("市民在公园赏花。图/张三", true)]
+    [TestCase("志愿者在社区清理杂物。摄影：李四 王五", true)]
+    [TestCase("施工现场。(资料图)", true)]
+    [TestCase("记者在现场拍摄", false)]
+    [TestCase("该项目由市住建局统筹,具体见附图:", false)]
+    [TestCase("工作人员表示,可以拍照或摄像", false)]
+    public void TestCaptionLines(string line, bool caption) => Assert.That(PageParser.IsCaption(line), Is.EqualTo(caption));
+
+    [Test]
+    public void TestTrailingBylineBelongsToTheArticleAbove()
+    {
+        const string text = """
+            12345热线督办 小区路灯修好了
+
+            3月1日,市民反映小区门口路灯不亮,当晚即修复。
+
+            (记者 张三)
+
+            公园新添健身器材
+
+            本报讯(记者 李四) 3月2日,滨河公园新添健身器材20套。
+
+            本报记者 王五
+            """;
+        var page = Parse(text);
+        Assert.That(page.Articles.Select(a => a.Title), Is.EqualTo(new[] { "小区路灯修好了", "公园新添健身器材" }));
+        Assert.That(page.Articles[0].Reporters, Is.EqualTo(new[] { "张三" }));
+        Assert.That(page.Articles[0].Body, Does.Not.Contain("张三"));
+        Assert.That(page.Articles[1].Reporters, Is.EqualTo(new[] { "李四" }), "a trailing byline does not override the leading one");
+        Assert.That(page.Warnings, Is.Empty);
+    }
+
+    [Test]
+    public void TestFullWidthPunctuationWireBylineAndDashSubtitle()
+    {
+        const string text = """
+            文体·旅游
+
+            责任编辑：周晓
+
+            全国龙舟邀请赛在湘江开赛
+
+            新华社长沙6月2日电（记者 钱七 孙八）6月2日上午，全国龙舟邀请赛在湘江风光带开赛，来自全国的32支队伍同场竞技。
+
+
+
+            龙舟队员奋力划桨。新华社记者 李九 摄
+
+            主办方介绍，本次比赛还设置了非遗展示区，游客可以现场体验龙舟彩绘和粽子制作。
+
+            夏季旅游季启动 推出十条精品线路
+
+            ——暑期文旅消费持续升温
+
+            本报讯（记者 周十 通讯员 吴一）6月1日，我市夏季旅游季启动，并发放文旅消费券
+
+            500万元。
+
+            “读书使人充实。”
+
+            ——培根
+            """;
+        var page = Parse(text);
+        Assert.That(page.Section, Is.EqualTo("文体·旅游"));
+        Assert.That(page.Editor, Is.EqualTo("周晓"));
+        var boats = page.Articles[0];
+        Assert.That((boats.Title, boats.PublishedAt), Is.EqualTo(("全国龙舟邀请赛在湘江开赛", (DateOnly?)new DateOnly(2026, 6, 2))));
+        Assert.That(boats.Reporters, Is.EqualTo(new[] { "钱七", "孙八" }));
+        Assert.That(boats.Captions, Is.EqualTo(new[] { "龙舟队员奋力划桨。新华社记者 李九 摄" }));
+        var tour = page.Articles[1];
+        Assert.That(tour.Subtitle, Is.EqualTo("暑期文旅消费持续升温"));
+        Assert.That(tour.Body, Is.EqualTo("6月1日，我市夏季旅游季启动，并发放文旅消费券500万元。"), "the quote box at the end stays out");
+        Assert.That(page.Articles, Has.Count.EqualTo(2));
+    }
 }
