@@ -93,21 +93,36 @@ public sealed class QueryParser
             lastWordTokens = wordTokens;
 
             Query? word = PhraseOrTerm(wordField, wordTokens);
-            if (word is not null) parts.Add(new BooleanClause(Boost(word, fieldBoost), Occur.Should));
+            if (word is not null) word = Boost(word, fieldBoost);
 
             string? gramField = GramFieldOf(wordField);
-            if (gramField is null || !allCjk) continue;
-            Query? gram;
-            if (singleCjk)
+            Query? gram = null;
+            if (gramField is not null && allCjk)
             {
-                gram = new PrefixQuery(gramField, trimmed);
+                if (singleCjk)
+                {
+                    gram = new PrefixQuery(gramField, trimmed);
+                }
+                else
+                {
+                    var gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
+                    gram = PhraseOrTerm(gramField, CoveringGrams(gramTokens));
+                }
+                if (gram is not null) gram = Boost(gram, fieldBoost * _options.GramWeight);
+            }
+
+            if (gram is not null && word is not null && !singleCjk)
+            {
+                // Chinese text matched as words is also matched as grams (same characters, one run), so the gram
+                // clause decides the match and the word clause only adds to the score: it is advanced to the gram
+                // matches instead of walking its own postings (a phrase's positions are then read for few docs).
+                parts.Add(new BooleanClause(new BooleanQuery([new(gram, Occur.Must), new(word, Occur.Should)]), Occur.Should));
             }
             else
             {
-                var gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
-                gram = PhraseOrTerm(gramField, CoveringGrams(gramTokens));
+                if (word is not null) parts.Add(new BooleanClause(word, Occur.Should));
+                if (gram is not null) parts.Add(new BooleanClause(gram, Occur.Should));
             }
-            if (gram is not null) parts.Add(new BooleanClause(Boost(gram, fieldBoost * _options.GramWeight), Occur.Should));
         }
         return parts.Count switch
         {
