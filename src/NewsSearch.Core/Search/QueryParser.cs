@@ -440,7 +440,8 @@ public sealed class QueryParser
                     value = value.Trim();
                     if (value.Length == 0) throw new QueryParseException($"Field '{field}' at position {at} needs a value.", at);
                     CountTerm(at);
-                    return new KeywordQuery(field!, value);
+                    // The index keeps kind only as a sorted doc value (no terms).
+                    return new KeywordQuery(field!, value, docValuesOnly: field == NewsSearch.Core.Index.ArticleDocuments.KindField);
                 case FieldKind.Date:
                     var (lo, hi) = ParseDay(value.Trim(), at);
                     return new NumericRangeQuery(field!, lo, hi);
