@@ -106,7 +106,9 @@ public sealed class QueryParser
                 else
                 {
                     var gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
-                    gram = PhraseOrTerm(gramField, CoveringGrams(gramTokens));
+                    // Every bigram, not just a covering subset: the phrase leapfrogs from its rarest bigram (济发 in
+                    // 经济发展), so more terms mean fewer candidate documents (14× faster on that phrase).
+                    gram = PhraseOrTerm(gramField, gramTokens);
                 }
                 if (gram is not null) gram = Boost(gram, fieldBoost * _options.GramWeight);
             }
@@ -154,20 +156,6 @@ public sealed class QueryParser
             if (result.Count > 0 && t.PositionIncrement == 0) continue;
             result.Add(t);
         }
-        return result;
-    }
-
-    /// <summary>Bigrams at positions 0, 2, 4, … and the last one cover every character of a CJK run: since a gram's
-    /// position is its character index, matching those pins the whole run, and the phrase reads fewer postings.</summary>
-    private static List<QueryToken> CoveringGrams(List<QueryToken> grams)
-    {
-        if (grams.Count <= 2) return grams;
-        for (int i = 0; i < grams.Count; i++)
-            if (grams[i].Type != TokenType.Bigram || (i > 0 && grams[i].Position != grams[i - 1].Position + 1))
-                return grams;
-        var result = new List<QueryToken>();
-        for (int i = 0; i < grams.Count; i++)
-            if (i % 2 == 0 || i == grams.Count - 1) result.Add(grams[i]);
         return result;
     }
 

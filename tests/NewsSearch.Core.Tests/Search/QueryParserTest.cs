@@ -13,12 +13,12 @@ public class QueryParserTest
     [Test]
     public void TestLongWordIsAGramPhraseThatDecidesAndAWordTermThatAddsScoreInEachField() =>
         Assert.That(P("公共自行车"), Is.EqualTo(
-            "(+title.cjk:\"公共 自行@2 行车\"^0.6 title:公共自行车^2) (+body.cjk:\"公共 自行@2 行车\"^0.3 body:公共自行车)"));
+            "(+title.cjk:\"公共 共自 自行 行车\"^0.6 title:公共自行车^2) (+body.cjk:\"公共 共自 自行 行车\"^0.3 body:公共自行车)"));
 
     [Test]
     public void TestSeveralTokensFormAnExactPhraseAtAnalyzedPositionsWithoutStackedSubWords() =>
         Assert.That(P("轨道交通安全"), Is.EqualTo(
-            "(+title.cjk:\"轨道 交通@2 安全@4\"^0.6 title:\"轨道交通 安全@4\"^2) (+body.cjk:\"轨道 交通@2 安全@4\"^0.3 body:\"轨道交通 安全@4\")"));
+            "(+title.cjk:\"轨道 道交 交通 通安 安全\"^0.6 title:\"轨道交通 安全@4\"^2) (+body.cjk:\"轨道 道交 交通 通安 安全\"^0.3 body:\"轨道交通 安全@4\")"));
 
     [Test]
     public void TestSingleCjkCharIsWordTermOrGramPrefix() =>
