@@ -193,6 +193,8 @@ public static class PageParser
             }
             if (IsNoticeLine(s)) return UnitKind.Notice;
             if (open && s.Length <= 60 && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
+            // Headlines may ask or exclaim ("端午出游，你准备好了吗？"); a quoted exclamation ends with ” and is not one.
+            if (s.Length <= 40 && s[^1] is '？' or '！' or '?' or '!' && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
             return UnitKind.Text;
         }
 

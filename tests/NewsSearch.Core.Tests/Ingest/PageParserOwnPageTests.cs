@@ -232,4 +232,21 @@ public class PageParserOwnPageTests
         Assert.That(tour.Body, Is.EqualTo("6月1日，我市夏季旅游季启动，并发放文旅消费券500万元。"), "the quote box at the end stays out");
         Assert.That(page.Articles, Has.Count.EqualTo(2));
     }
+
+    [Test]
+    public void TestHeadlineEndingWithAQuestionMark()
+    {
+        const string text = """
+            端午出游，你准备好了吗？
+
+            本报讯(记者 张三) 6月1日,记者走访多家旅行社了解到,端午短途游预订火爆。
+
+            “活动很实用！”
+
+            游客们纷纷表示。
+            """;
+        var page = Parse(text);
+        Assert.That(page.Articles.Single().Title, Is.EqualTo("端午出游，你准备好了吗？"));
+        Assert.That(page.Articles.Single().Body.Split('\n'), Has.Length.EqualTo(3));
+    }
 }
