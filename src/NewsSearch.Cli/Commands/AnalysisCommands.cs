@@ -10,7 +10,11 @@ namespace NewsSearch.Cli.Commands;
 
 public static class AnalysisCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // show CJK as CJK
+    };
 
     /// <summary>
     /// Loads the analysis the way every command should: --dict, --user-dict (or {data}/userdict.txt), cache in {data}.

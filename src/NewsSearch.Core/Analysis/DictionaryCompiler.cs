@@ -158,6 +158,7 @@ internal static class DictionaryCompiler
     private static PrefixDictionary BuildDictionary(Inputs inputs)
     {
         var b = new PrefixDictionary.Builder();
+        var upper = new List<(string Word, long Freq)>();
         int lineNo = 0;
         foreach (var raw in File.ReadLines(inputs.DictionaryPath, Encoding.UTF8))
         {
@@ -171,6 +172,14 @@ internal static class DictionaryCompiler
             var freqText = sp2 < 0 ? rest : rest[..sp2];
             if (!long.TryParse(freqText, out long freq) || freq < 0) throw Bad(inputs.DictionaryPath, lineNo, raw);
             b.Add(line[..sp], freq);
+            if (line[..sp].ContainsAnyInRange('A', 'Z')) upper.Add((line[..sp].ToString(), freq));
+        }
+        // The analyzers segment lowercased text: give A股, U盘, IC卡... a lowercase twin so they stay one word there.
+        // Twins do not count in the total, so every probability (and jieba's cut of the original text) is unchanged.
+        foreach (var (word, freq) in upper)
+        {
+            string lower = word.ToLowerInvariant();
+            if (b.Freq(lower) == 0) b.Add(lower, freq, countInTotal: false);
         }
         if (inputs.UserDictionaryPath != null) AddUserWords(b, inputs.UserDictionaryPath);
         try { return b.Build(); }

@@ -53,7 +53,7 @@ public sealed partial class NewsAnalysis
 {
     public const string AnalyzerName = "news-zh";
     /// <summary>Bump whenever a change to the code changes tokens (the index then rebuilds or refuses).</summary>
-    public const int AnalyzerVersion = 1;
+    public const int AnalyzerVersion = 3;
 
     internal PrefixDictionary Dictionary { get; }
     internal HmmModel Hmm { get; }

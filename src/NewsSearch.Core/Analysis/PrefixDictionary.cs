@@ -136,7 +136,13 @@ internal sealed unsafe class PrefixDictionary
         public int NodeCount => _freq.Count;
 
         /// <summary>Adds a word: a later entry for the same word replaces its frequency, while the total counts both (as jieba does).</summary>
-        public void Add(ReadOnlySpan<char> word, long freq)
+        public void Add(ReadOnlySpan<char> word, long freq) => Add(word, freq, countInTotal: true);
+
+        /// <summary>
+        /// Adds a word; with <paramref name="countInTotal"/> false the total (and so every other word's probability)
+        /// stays exactly jieba's — used for the lowercase twins of dictionary words like A股.
+        /// </summary>
+        public void Add(ReadOnlySpan<char> word, long freq, bool countInTotal)
         {
             if (word.IsEmpty) return;
             int node = 0;
@@ -156,7 +162,7 @@ internal sealed unsafe class PrefixDictionary
                 node = child;
             }
             _freq[node] = freq;
-            Total += freq;
+            if (countInTotal) Total += freq;
         }
 
         /// <summary>Frequency of a word, 0 when it is absent or only a prefix.</summary>

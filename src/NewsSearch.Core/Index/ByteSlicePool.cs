@@ -26,6 +26,8 @@ internal sealed class ByteSlicePool
 
     public long BytesAllocated => (long)_allocated * BlockSize;
 
+    public long BytesUsed => (long)_blockCount * BlockSize;
+
     /// <summary>Drops all streams; keeps the blocks for the next buffer.</summary>
     public void Reset()
     {
@@ -70,6 +72,14 @@ internal sealed class ByteSlicePool
         int next = a + 16;
         _levelNext[0] = (next & BlockMask) == 0 ? -1 : next;
         return a;
+    }
+
+    /// <summary>Hints the CPU to fetch the cache line of an address (the tail of a stream about to be written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(int address)
+    {
+        var block = _blocks[address >> BlockShift];
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref block[address & BlockMask]));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -48,7 +48,8 @@ internal sealed class BufferedField
         HasPositions = options == IndexOptions.DocsFreqsPositions;
     }
 
-    public long BytesUsed => (long)Terms.Length * (Unsafe.SizeOf<BufferedTerm>() + 8) + Table.Length * 8L + Lengths.Length * 4L;
+    /// <summary>Bytes in use (not capacity: arrays are kept for the next buffer, so capacity never shrinks).</summary>
+    public long BytesUsed(int numDocs) => TermCount * (Unsafe.SizeOf<BufferedTerm>() + 8L + 12L) + (IsText ? numDocs * 4L : 0);
 
     public void Reset()
     {
@@ -86,10 +87,10 @@ internal sealed class DocumentsBuffer
     {
         get
         {
-            long b = _pool.BytesAllocated + _chars.Length * 2L + _ids.Count * 64L;
-            foreach (var f in _fields.Values) b += f.BytesUsed;
-            foreach (var n in _numerics.Values) b += n.Length * 8L;
-            foreach (var s in _sorted.Values) b += s.Length * 8L;
+            int docs = _ids.Count;
+            long b = _pool.BytesUsed + _charsUsed * 2L + docs * 64L;
+            foreach (var f in _fields.Values) b += f.BytesUsed(docs);
+            b += (_numerics.Count + _sorted.Count) * docs * 8L;
             return b;
         }
     }
@@ -153,6 +154,21 @@ internal sealed class DocumentsBuffer
         }
     }
 
+    /// <summary>A token of the current field value, analyzed but not yet inverted.</summary>
+    private struct PendingToken
+    {
+        public uint Key;
+        public int Hash;
+        public int CharStart;
+        public int Length;
+        public int Position;
+        public int Candidate; // term id guessed by the prefetch stage, -1 = unknown
+        public bool Exact;
+    }
+
+    private PendingToken[] _pending = new PendingToken[1024];
+    private char[] _pendingChars = new char[4096];
+
     private void AddText(TextField tf, int doc)
     {
         var f = GetField(tf.Name, IndexOptions.DocsFreqsPositions, true);
@@ -162,7 +178,9 @@ internal sealed class DocumentsBuffer
         else { position = -1; f.CurrentDoc = doc; }
         var stream = f.Stream!;
         stream.SetText(tf.Text);
-        int length = 0;
+        int length = 0, n = 0, chars = 0;
+        // Analyze the whole value first, then invert it: knowing the next tokens lets the inversion prefetch their
+        // hash slots, term states and stream tails (random memory, the cost of inverting).
         while (stream.IncrementToken())
         {
             int inc = stream.PositionIncrement;
@@ -170,10 +188,62 @@ internal sealed class DocumentsBuffer
             if (inc > 0) length++; // stacked tokens (sub-words) do not lengthen the field, as Lucene's discountOverlaps
             var term = stream.Term;
             if (term.Length == 0 || term.Length > IndexFormat.MaxTermLength) continue;
-            AddTerm(f, term, doc, Math.Max(position, 0));
+            if (n == _pending.Length) Array.Resize(ref _pending, n * 2);
+            if (chars + term.Length > _pendingChars.Length) Array.Resize(ref _pendingChars, Math.Max(_pendingChars.Length * 2, chars + term.Length));
+            ref PendingToken t = ref _pending[n++];
+            t.Key = KeyOf(term, out t.Exact);
+            t.Hash = Mix(t.Key);
+            t.CharStart = chars;
+            t.Length = term.Length;
+            t.Position = Math.Max(position, 0);
+            t.Candidate = -1;
+            term.CopyTo(_pendingChars.AsSpan(chars));
+            chars += term.Length;
         }
         f.CurrentPosition = Math.Max(position, 0);
         f.Lengths[doc] += length;
+        InvertPending(f, n, doc);
+    }
+
+    private const int PrefetchSlotsAhead = 12;
+    private const int PrefetchTermsAhead = 6;
+    private const int PrefetchStreamsAhead = 2;
+
+    private unsafe void InvertPending(BufferedField f, int n, int doc)
+    {
+        var pending = _pending;
+        bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported;
+        for (int i = 0; i < n; i++)
+        {
+            if (prefetch)
+            {
+                if (i + PrefetchSlotsAhead < n)
+                {
+                    var table = f.Table;
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref table[pending[i + PrefetchSlotsAhead].Hash & (table.Length - 1)]));
+                }
+                if (i + PrefetchTermsAhead < n)
+                {
+                    ref PendingToken ahead = ref pending[i + PrefetchTermsAhead];
+                    var table = f.Table;
+                    long e = table[ahead.Hash & (table.Length - 1)];
+                    long want = ((long)ahead.Key << 32) | (ahead.Exact ? ExactFlag : 0);
+                    if (e != 0 && (e & ~0x7FFFFFFFL) == want)
+                    {
+                        ahead.Candidate = (int)(e & 0x7FFFFFFF) - 1;
+                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref f.Terms[ahead.Candidate]));
+                    }
+                }
+                if (i + PrefetchStreamsAhead < n && pending[i + PrefetchStreamsAhead].Candidate is int c && c >= 0 && c < f.TermCount)
+                {
+                    ref BufferedTerm bt = ref f.Terms[c];
+                    _pool.Prefetch(bt.PosWrite);
+                    if (bt.LastDoc != doc) _pool.Prefetch(bt.DocWrite);
+                }
+            }
+            ref PendingToken t = ref pending[i];
+            AddTerm(f, _pendingChars.AsSpan(t.CharStart, t.Length), t.Key, t.Exact, t.Hash, doc, t.Position);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -204,9 +274,15 @@ internal sealed class DocumentsBuffer
     private void AddTerm(BufferedField f, ReadOnlySpan<char> text, int doc, int position)
     {
         uint key = KeyOf(text, out bool exact);
+        AddTerm(f, text, key, exact, Mix(key), doc, position);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddTerm(BufferedField f, ReadOnlySpan<char> text, uint key, bool exact, int hash, int doc, int position)
+    {
         long[] table = f.Table;
         int mask = table.Length - 1;
-        int slot = Mix(key) & mask;
+        int slot = hash & mask;
         long want = ((long)key << 32) | (exact ? ExactFlag : 0);
         int id;
         while (true)

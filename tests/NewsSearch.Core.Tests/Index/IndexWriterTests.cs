@@ -182,6 +182,17 @@ public class IndexWriterTests
     }
 
     [Test]
+    public void TestRamBudgetFlushesFullSegmentsAgainAfterTheFirstFlush()
+    {
+        var rng = new Random(3);
+        using var w = IndexWriter.Open(_folder, Config(ram: 1L << 20, policy: new TieredMergePolicy { SegmentsPerTier = 1000 }));
+        for (int i = 0; i < 3000; i++) w.AddDocument(MakeDoc("d" + i, "t", RandomText(rng, 100)));
+        var segments = w.SegmentsInfo();
+        Assert.That(segments, Has.Count.InRange(2, 40), "the buffer is reused, not flushed per document once full");
+        Assert.That(segments.Skip(1).Min(s => s.MaxDoc), Is.GreaterThan(50));
+    }
+
+    [Test]
     public void TestUpdateReplacesTheOlderVersionInBufferAndInSegments()
     {
         using var w = IndexWriter.Open(_folder, Config());

@@ -75,6 +75,14 @@ public class RealIndexSearchesTest
     }
 
     [Test]
+    public void TestKindFilterUsesTheSortedDocValue()
+    {
+        var searcher = new IndexSearcher(_lease.Reader);
+        Assert.That(searcher.Count(_searcher.Parse("kind:article")), Is.EqualTo(_lease.Reader.NumDocs));
+        Assert.That(searcher.Count(_searcher.Parse("kind:notice")), Is.EqualTo(0));
+    }
+
+    [Test]
     public void TestBikeArticleFirstWithOneMarkAroundTheWord()
     {
         var r = _searcher.Search(_lease.Reader, _store, new SearchRequest("公共自行车"));
