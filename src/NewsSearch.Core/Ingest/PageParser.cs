@@ -74,6 +74,7 @@ public static class PageParser
         private readonly List<(int Unit, string Text)> _banners = [];
         private readonly List<(int Unit, string Text)> _editors = [];
         private readonly HashSet<int> _trailingBylines = [];
+        private DateOnly? _folioDate;
 
         private ReadOnlySpan<char> Span(int i) => text.AsSpan(_units[i].Start, _units[i].Length);
         private string Str(int i) => text.Substring(_units[i].Start, _units[i].Length);
@@ -161,9 +162,11 @@ public static class PageParser
                 if (u.Kind == UnitKind.Editor)
                 {
                     var s = Span(i);
-                    if (s.StartsWith("责任编辑") || s.StartsWith("本版编辑"))
+                    if (s.StartsWith("本版")) s = s[2..];
+                    int role = s.StartsWith("责任编辑") ? 4 : s.StartsWith("责编") ? 2 : s.StartsWith("编辑") ? 2 : 0;
+                    if (role > 0)
                     {
-                        var name = s[4..].TrimStart(":：/ ");
+                        var name = s[role..].TrimStart(":：/ \u3000");
                         int sp = name.IndexOfAny(' ', '\u3000', '\t');
                         if (sp > 0) name = name[..sp];
                         if (name.Length > 0) _editors.Add((i, name.ToString()));
@@ -175,6 +178,11 @@ public static class PageParser
         private UnitKind ClassifyLine(int i, ReadOnlySpan<char> s, bool open)
         {
             if (JumpMarkerLength(s, atStart: true) == s.Length) return UnitKind.Jump;
+            if (s.Length <= 40 && IsFolio(s, out var folioDate))
+            {
+                _folioDate ??= folioDate;
+                return UnitKind.Jump;
+            }
             if (IsEditorLine(s)) return UnitKind.Editor;
             if (IsBanner(s)) return UnitKind.Banner;
             if (s is "广告" || IsPhoneLine(s) || IsAdLine(s)) return UnitKind.Ad;
@@ -193,6 +201,8 @@ public static class PageParser
             }
             if (IsNoticeLine(s)) return UnitKind.Notice;
             if (open && s.Length <= 60 && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
+            // Headlines may ask or exclaim ("端午出游，你准备好了吗？"); a quoted exclamation ends with ” and is not one.
+            if (s.Length <= 40 && s[^1] is '？' or '！' or '?' or '!' && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
             return UnitKind.Text;
         }
 
@@ -543,12 +553,13 @@ public static class PageParser
             int? year = null; string yearHow = "none";
             if (options.Date is { } cd) { year = cd.Year; yearHow = "caller-date"; }
             else if (options.Year is { } cy) { year = cy; yearHow = "caller-year"; }
+            else if (_folioDate is { } fd) { year = fd.Year; yearHow = "folio-year"; }
             else if (Datelines.YearFromText(text) is { } py) { year = py; yearHow = "page-year"; }
             else if (options.FileTime is { } ft) { year = ft.Year; yearHow = "file-year"; }
 
             // Page date: the caller's, else the most common dateline date on the page.
-            DateOnly? pageDate = options.Date;
-            string pageHow = "caller-date";
+            DateOnly? pageDate = options.Date ?? _folioDate;
+            string pageHow = options.Date is null ? "folio" : "caller-date";
             if (pageDate is null)
             {
                 var counts = new Dictionary<DateOnly, int>();
@@ -832,9 +843,29 @@ public static class PageParser
     private static bool IsEditorLine(ReadOnlySpan<char> s)
     {
         if (s.Length > 40) return false;
-        foreach (var p in (ReadOnlySpan<string>)["责任编辑", "本版编辑", "美术编辑", "美编", "校对", "版式", "组版", "编辑"])
-            if (s.StartsWith(p, StringComparison.Ordinal) && s.Length > p.Length && s[p.Length] is ':' or '：' or '/' or ' ') return true;
+        if (s.StartsWith("本版")) s = s[2..];
+        foreach (var p in (ReadOnlySpan<string>)["责任编辑", "美术编辑", "美编", "责编", "校对", "版式", "组版", "编辑"])
+            if (s.StartsWith(p, StringComparison.Ordinal) && s.Length > p.Length && s[p.Length] is ':' or '：' or '/' or ' ' or '\u3000') return true;
         return false;
+    }
+
+    /// <summary>
+    /// A folio line: "2026年1月8日 星期四", "A3 要闻", "第3版". Returns true when it is one; <paramref name="date"/> gets
+    /// the full date it prints, if any.
+    /// </summary>
+    internal static bool IsFolio(ReadOnlySpan<char> s, out DateOnly? date)
+    {
+        date = null;
+        if (s.Length > 40) return false;
+        bool weekday = s.Contains("星期", StringComparison.Ordinal) && s.Contains('年') && s.Contains('月') && !s.Contains('。') && !s.Contains('，') && !s.Contains(',');
+        int ban = s.IndexOf('版');
+        bool page = ban > 0 && ban <= 4 && s[0] is '第' or (>= '0' and <= '9') && char.IsAsciiDigit(s[ban - 1]);
+        bool sheet = s.Length >= 2 && s.Length <= 12 && s[0] is >= 'A' and <= 'H' && char.IsAsciiDigit(s[1])
+            && (s.Length == 2 || !char.IsAsciiDigit(s[2]) || s.Length == 3 || !char.IsAsciiDigit(s[3]));
+        if (!weekday && !page && !(sheet && (s.Length <= 3 || IsSpaceChar(s[2]) || IsSpaceChar(s[3])))) return false;
+        int y = s.IndexOf('年');
+        if (y >= 4 && Datelines.Find(s[(y - 4)..]) is { ExplicitYear: not null } dl) date = dl.Resolve(null, null);
+        return true;
     }
 
     private static bool IsBanner(ReadOnlySpan<char> s)

@@ -232,4 +232,56 @@ public class PageParserOwnPageTests
         Assert.That(tour.Body, Is.EqualTo("6月1日，我市夏季旅游季启动，并发放文旅消费券500万元。"), "the quote box at the end stays out");
         Assert.That(page.Articles, Has.Count.EqualTo(2));
     }
+
+    [Test]
+    public void TestHeadlineEndingWithAQuestionMark()
+    {
+        const string text = """
+            端午出游，你准备好了吗？
+
+            本报讯(记者 张三) 6月1日,记者走访多家旅行社了解到,端午短途游预订火爆。
+
+            “活动很实用！”
+
+            游客们纷纷表示。
+            """;
+        var page = Parse(text);
+        Assert.That(page.Articles.Single().Title, Is.EqualTo("端午出游，你准备好了吗？"));
+        Assert.That(page.Articles.Single().Body.Split('\n'), Has.Length.EqualTo(3));
+    }
+
+    [Test]
+    public void TestFolioGivesThePageDateAndStaysOut()
+    {
+        const string text = """
+            2026年1月8日 星期四
+
+            A3 要闻
+
+            社会新闻
+
+            本版责任编辑：刘洋
+
+            公园新添健身器材
+
+            本报讯(记者 李四) 近日,滨河公园新添健身器材20套。
+            """;
+        var page = PageParser.Parse(text, new PageParseOptions { SourceFile = "f.txt" });
+        var a = page.Articles.Single();
+        Assert.That(a.Title, Is.EqualTo("公园新添健身器材"));
+        Assert.That(a.PublishedAt, Is.EqualTo(new DateOnly(2026, 1, 8)));
+        Assert.That(a.DateSource, Is.EqualTo("近日=page-date(folio)"));
+        Assert.That((a.Section, a.Editor), Is.EqualTo(("社会新闻", "刘洋")));
+    }
+
+    [TestCase("2026年1月8日 星期四", true)]
+    [TestCase("第3版", true)]
+    [TestCase("A3", true)]
+    [TestCase("A3 要闻", true)]
+    [TestCase("3版 要闻", true)]
+    [TestCase("30万元的投资", false)]
+    [TestCase("A股市场回暖", false)]
+    [TestCase("5G基站建设提速", false)]
+    [TestCase("活动每星期六举行。", false)]
+    public void TestFolioLines(string line, bool folio) => Assert.That(PageParser.IsFolio(line, out _), Is.EqualTo(folio));
 }
