@@ -4,29 +4,13 @@ using System.Text.Json;
 
 namespace NewsSearch.Api.Tests;
 
-public class ApiBasicsTests
+public class ApiBasicsTests : ApiTestBase
 {
-    private NewsSearchFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _factory = new NewsSearchFactory(TestArticles.All);
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
 
     [Test]
     public async Task TestGetArticle()
     {
-        var a = await _client.GetFromJsonAsync<JsonElement>("/api/v1/articles/bike-refund");
+        var a = await Client.GetFromJsonAsync<JsonElement>("/api/v1/articles/bike-refund");
         Assert.That(a.GetProperty("title").GetString(), Is.EqualTo(TestArticles.BikeRefund.Title));
         Assert.That(a.GetProperty("body").GetString(), Is.EqualTo(TestArticles.BikeRefund.Body));
         Assert.That(a.GetProperty("reporters")[0].GetString(), Is.EqualTo("周明"));
@@ -36,7 +20,7 @@ public class ApiBasicsTests
     [Test]
     public async Task TestMissingArticleIsProblem404()
     {
-        var res = await _client.GetAsync("/api/v1/articles/no-such-id");
+        var res = await Client.GetAsync("/api/v1/articles/no-such-id");
         Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
@@ -44,7 +28,7 @@ public class ApiBasicsTests
     [Test]
     public async Task TestUnknownRouteIsProblem404()
     {
-        var res = await _client.GetAsync("/api/v1/nothing-here");
+        var res = await Client.GetAsync("/api/v1/nothing-here");
         Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
@@ -52,7 +36,7 @@ public class ApiBasicsTests
     [Test]
     public async Task TestWrongMethodIsProblem405()
     {
-        var res = await _client.PostAsync("/api/v1/search?q=a", null);
+        var res = await Client.PostAsync("/api/v1/search?q=a", null);
         Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
         Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
@@ -60,7 +44,7 @@ public class ApiBasicsTests
     [Test]
     public async Task TestOpenApiListsProblemResponses()
     {
-        var doc = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var doc = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var responses = doc.GetProperty("paths").GetProperty("/api/v1/articles/{id}").GetProperty("get").GetProperty("responses");
         Assert.That(responses.TryGetProperty("404", out var notFound), Is.True);
         Assert.That(notFound.GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True);
@@ -69,22 +53,22 @@ public class ApiBasicsTests
     [Test]
     public async Task TestAnalyzeShowsTokensWithOffsets()
     {
-        var res = await _client.GetFromJsonAsync<JsonElement>("/api/v1/analyze?text=" + Uri.EscapeDataString("轨道交通"));
+        var res = await Client.GetFromJsonAsync<JsonElement>("/api/v1/analyze?text=" + Uri.EscapeDataString("轨道交通"));
         var body = res.GetProperty("fields").EnumerateArray().First(f => f.GetProperty("field").GetString() == "body");
         var tokens = body.GetProperty("tokens").EnumerateArray()
             .Select(t => (t.GetProperty("term").GetString(), t.GetProperty("startOffset").GetInt32(), t.GetProperty("endOffset").GetInt32()))
             .ToList();
         Assert.That(tokens, Does.Contain(("轨道交通", 0, 4)));
         Assert.That(tokens, Does.Contain(("交通", 2, 4)));
-        var missing = await _client.GetAsync("/api/v1/analyze");
+        var missing = await Client.GetAsync("/api/v1/analyze");
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
     [Test]
     public async Task TestHealth()
     {
-        Assert.That((await _client.GetAsync("/healthz/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var ready = await _client.GetFromJsonAsync<JsonElement>("/healthz/ready");
+        Assert.That((await Client.GetAsync("/healthz/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var ready = await Client.GetFromJsonAsync<JsonElement>("/healthz/ready");
         Assert.That(ready.GetProperty("status").GetString(), Is.EqualTo("ready"));
         Assert.That(ready.GetProperty("documents").GetInt64(), Is.EqualTo(3));
     }
@@ -92,7 +76,7 @@ public class ApiBasicsTests
     [Test]
     public async Task TestOpenApiDocumentDescribesSearch()
     {
-        var doc = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var doc = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var search = doc.GetProperty("paths").GetProperty("/api/v1/search").GetProperty("get");
         Assert.That(search.GetProperty("operationId").GetString(), Is.EqualTo("Search"));
         var names = search.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
@@ -111,11 +95,11 @@ public class ApiBasicsTests
     [Test]
     public async Task TestSwaggerUiAndPageAreServed()
     {
-        var swagger = await _client.GetAsync("/swagger/index.html");
+        var swagger = await Client.GetAsync("/swagger/index.html");
         Assert.That(swagger.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var page = await _client.GetStringAsync("/");
+        var page = await Client.GetStringAsync("/");
         Assert.That(page, Does.Contain("NewsSearch"));
-        Assert.That(await _client.GetStringAsync("/app.js"), Does.Contain("/api/v1/search").Or.Contain("api/v1/search"));
+        Assert.That(await Client.GetStringAsync("/app.js"), Does.Contain("/api/v1/search").Or.Contain("api/v1/search"));
     }
 
     [Test]
@@ -136,13 +120,13 @@ public class ApiBasicsTests
     public async Task TestReindexKeepsServingAndFinishes()
     {
         // The test server's caller has no remote address, which the admin policy treats as local.
-        var res = await _client.PostAsync("/api/v1/admin/reindex", null);
+        var res = await Client.PostAsync("/api/v1/admin/reindex", null);
         Assert.That(res.StatusCode, Is.AnyOf(HttpStatusCode.Accepted, HttpStatusCode.Conflict));
         for (int i = 0; i < 200; i++)
         {
-            var search = await _client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("公共自行车"));
+            var search = await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("公共自行车"));
             Assert.That(search.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            var status = await _client.GetFromJsonAsync<JsonElement>("/api/v1/admin/reindex");
+            var status = await Client.GetFromJsonAsync<JsonElement>("/api/v1/admin/reindex");
             if (!status.GetProperty("running").GetBoolean()) return;
             await Task.Delay(50);
         }

@@ -5,33 +5,8 @@ using NewsSearch.Core.Search;
 
 namespace NewsSearch.Api.Tests;
 
-public class SearchApiTests
+public class SearchApiTests : ApiTestBase
 {
-    private NewsSearchFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _factory = new NewsSearchFactory(TestArticles.All);
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private async Task<SearchResponse> SearchAsync(string query)
-    {
-        var res = await _client.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(query)}");
-        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.OK), await res.Content.ReadAsStringAsync());
-        return (await res.Content.ReadFromJsonAsync<SearchResponse>(Json))!;
-    }
 
     [Test]
     public async Task TestSearchReturnsHighlightedHitFirst()
@@ -78,7 +53,7 @@ public class SearchApiTests
     [TestCase("/api/v1/search?q=%22unclosed", "Invalid query")]
     public async Task TestBadInputIsProblemDetails(string url, string title)
     {
-        var res = await _client.GetAsync(url);
+        var res = await Client.GetAsync(url);
         Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
         var problem = await res.Content.ReadFromJsonAsync<JsonElement>();
@@ -89,7 +64,7 @@ public class SearchApiTests
     [Test]
     public async Task TestUnparsablePageIsProblemDetails()
     {
-        var res = await _client.GetAsync("/api/v1/search?q=a&page=abc");
+        var res = await Client.GetAsync("/api/v1/search?q=a&page=abc");
         Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
@@ -97,7 +72,7 @@ public class SearchApiTests
     [Test]
     public async Task TestPaging()
     {
-        var res = await _client.GetFromJsonAsync<SearchResponse>("/api/v1/search?q=自行车&page=2&pageSize=1", Json);
+        var res = await Client.GetFromJsonAsync<SearchResponse>("/api/v1/search?q=自行车&page=2&pageSize=1", Json);
         Assert.That(res!.TotalHits, Is.EqualTo(2));
         Assert.That(res.Hits, Has.Count.EqualTo(1));
         Assert.That(res.Page, Is.EqualTo(2));

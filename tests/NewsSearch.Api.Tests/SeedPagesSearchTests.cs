@@ -8,31 +8,15 @@ namespace NewsSearch.Api.Tests;
 /// The walking skeleton's acceptance path: the bundled samples plus the two real seed pages ingested,
 /// then searched through the HTTP API.
 /// </summary>
-public class SeedPagesSearchTests
+public class SeedPagesSearchTests : ApiTestBase
 {
-    private NewsSearchFactory _factory = null!;
-    private HttpClient _client = null!;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    [OneTimeSetUp]
-    public void Start()
+    protected override NewsSearchFactory CreateFactory()
     {
         string root = NewsSearchFactory.RepositoryRoot;
-        _factory = NewsSearchFactory.FromIngest(
+        return NewsSearchFactory.FromIngest(
             Path.Combine(root, "index-data", "samples"),
             Path.Combine(root, "..", "shared", "seeds"));
-        _client = _factory.CreateClient();
     }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
-    private async Task<SearchResponse> SearchAsync(string q) =>
-        (await _client.GetFromJsonAsync<SearchResponse>($"/api/v1/search?q={Uri.EscapeDataString(q)}", Json))!;
 
     [Test]
     public async Task TestPublicBikeDepositRefundArticleComesFirst()
@@ -59,7 +43,7 @@ public class SeedPagesSearchTests
     public async Task TestArticleOfAHitIsServedWithItsSource()
     {
         var hit = (await SearchAsync("公共自行车")).Hits[0];
-        var a = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{hit.Id}");
+        var a = await Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{hit.Id}");
         Assert.That(a.GetProperty("source").GetProperty("file").GetString(), Is.EqualTo("003_ba8a08ef17e448b8.txt"));
         Assert.That(a.GetProperty("body").GetString(), Does.Contain("退卡退费"));
     }
