@@ -419,12 +419,16 @@ public sealed class IndexManager : IDisposable
                     var oldVersion = _version;
                     _writer = writer;
                     var snap = writer.AcquireSnapshot();
+                    IndexSnapshot oldSnapshot;
                     lock (_versionLock)
                     {
+                        // Snapshot and version change together, so every lease counts against its own version.
                         _version = version;
                         oldVersion.Retired = true;
+                        oldSnapshot = _published;
+                        _published = snap;
                     }
-                    Publish(snap);
+                    oldSnapshot.DecRef();
                     writer = null;
                     old.Dispose();
                     bool unused;
