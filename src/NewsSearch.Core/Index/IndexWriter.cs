@@ -243,6 +243,7 @@ public sealed class IndexWriter : IDisposable
         {
             EnsureOpen();
             FlushBuffer();
+            _buffer.Trim();
             for (int i = _segments.Count - 1; i >= 0; i--)
             {
                 var s = _segments[i];
