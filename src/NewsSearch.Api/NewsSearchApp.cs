@@ -14,6 +14,9 @@ public static class NewsSearchApp
         ["--admin-key"] = "NewsSearch:AdminKey",
     };
 
+    private static bool IsOpenApiGenerator =>
+        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -25,7 +28,9 @@ public static class NewsSearchApp
         builder.Configuration.AddCommandLine(args.Where(a => a != "--urls" && !a.StartsWith("--urls=")).ToArray(), SwitchMappings);
         builder.Services.Configure<NewsSearchOptions>(builder.Configuration.GetSection("NewsSearch"));
         builder.Services.AddSingleton<EngineHost>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
+        // The build-time OpenAPI generator starts the host too; it must not open (or create) a data folder.
+        if (!IsOpenApiGenerator)
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<InputErrorHandler>();

@@ -50,6 +50,37 @@ public class ApiBasicsTests
     }
 
     [Test]
+    public async Task TestWrongMethodIsProblem405()
+    {
+        var res = await _client.PostAsync("/api/v1/search?q=a", null);
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task TestOpenApiListsProblemResponses()
+    {
+        var doc = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var responses = doc.GetProperty("paths").GetProperty("/api/v1/articles/{id}").GetProperty("get").GetProperty("responses");
+        Assert.That(responses.TryGetProperty("404", out var notFound), Is.True);
+        Assert.That(notFound.GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True);
+    }
+
+    [Test]
+    public async Task TestAnalyzeShowsTokensWithOffsets()
+    {
+        var res = await _client.GetFromJsonAsync<JsonElement>("/api/v1/analyze?text=" + Uri.EscapeDataString("轨道交通"));
+        var body = res.GetProperty("fields").EnumerateArray().First(f => f.GetProperty("field").GetString() == "body");
+        var tokens = body.GetProperty("tokens").EnumerateArray()
+            .Select(t => (t.GetProperty("term").GetString(), t.GetProperty("startOffset").GetInt32(), t.GetProperty("endOffset").GetInt32()))
+            .ToList();
+        Assert.That(tokens, Does.Contain(("轨道交通", 0, 4)));
+        Assert.That(tokens, Does.Contain(("交通", 2, 4)));
+        var missing = await _client.GetAsync("/api/v1/analyze");
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
     public async Task TestHealth()
     {
         Assert.That((await _client.GetAsync("/healthz/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -11,10 +11,12 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         // One policy for the whole group: admin key, or loopback callers only.
-        var admin = routes.MapGroup("/api/v1/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var admin = routes.MapGroup("/api/v1/admin").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         admin.MapPost("/reindex", StartReindex)
             .WithName("StartReindex")
-            .WithSummary("Rebuild the index from the article store; searches use the old index until the switch");
+            .WithSummary("Rebuild the index from the article store; searches use the old index until the switch")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapGet("/reindex", GetReindex)
             .WithName("GetReindexStatus")
             .WithSummary("Whether a reindex is running");

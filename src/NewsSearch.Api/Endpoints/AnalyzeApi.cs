@@ -24,7 +24,8 @@ public static class AnalyzeApi
         api.MapGet("/analyze", Analyze)
             .WithName("Analyze")
             .WithSummary("Tokens with offsets, positions and types for each field")
-            .WithDescription("Offsets are UTF-16 indexes into the given text; positions are what phrase queries match on.");
+            .WithDescription("Offsets are UTF-16 indexes into the given text; positions are what phrase queries match on.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
 

@@ -43,7 +43,9 @@ public static class ArticlesApi
         var api = routes.MapGroup("/api/v1/articles").WithTags("Articles");
         api.MapGet("/{id}", GetArticle)
             .WithName("GetArticle")
-            .WithSummary("One article by id, as stored");
+            .WithSummary("One article by id, as stored")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

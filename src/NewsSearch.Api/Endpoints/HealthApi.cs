@@ -13,7 +13,8 @@ public static class HealthApi
         health.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live")))
             .WithName("Live").WithSummary("The process is up");
         health.MapGet("/ready", Ready)
-            .WithName("Ready").WithSummary("The index is open and can serve searches");
+            .WithName("Ready").WithSummary("The index is open and can serve searches")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 

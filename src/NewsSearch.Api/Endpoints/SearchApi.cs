@@ -23,7 +23,8 @@ public static class SearchApi
         api.MapGet("/search", Search)
             .WithName("Search")
             .WithSummary("Ranked, highlighted search over articles")
-            .WithDescription("BM25 over titles (boosted) and bodies; snippets are HTML-escaped with <mark> around matches.");
+            .WithDescription("BM25 over titles (boosted) and bodies; snippets are HTML-escaped with <mark> around matches.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
 

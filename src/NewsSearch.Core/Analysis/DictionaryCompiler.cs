@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace NewsSearch.Core.Analysis;
@@ -16,12 +17,16 @@ public sealed class AnalysisLoadException(string message, Exception? inner = nul
 internal static class DictionaryCompiler
 {
     private const uint Magic = 0x43415A4E; // "NZAC"
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     internal const string CacheFolderName = "analysis-cache";
 
     internal sealed record Inputs(string DictionaryPath, string? UserDictionaryPath, string HmmFolder);
 
-    internal sealed record Compiled(PrefixDictionary Dictionary, HmmModel Hmm, string Hash, bool FromCache, string? CachePath);
+    internal sealed record Compiled(PrefixDictionary Dictionary, HmmModel Hmm, string Hash, bool FromCache, string? CachePath)
+    {
+        public double HashMilliseconds { get; init; }
+        public double ReadMilliseconds { get; init; }
+    }
 
     public static Inputs Resolve(AnalysisOptions options)
     {
@@ -50,31 +55,73 @@ internal static class DictionaryCompiler
     /// <summary>Hash of everything that changes segmentation: the analysis version, dictionary, user dictionary, HMM tables.</summary>
     public static string Hash(Inputs inputs)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes($"{NewsAnalysis.AnalyzerName}/v{NewsAnalysis.AnalyzerVersion}\n"));
-        AppendFile(sha, inputs.DictionaryPath);
-        sha.AppendData("\0user\0"u8);
-        if (inputs.UserDictionaryPath != null) AppendFile(sha, inputs.UserDictionaryPath);
+        var h = new ContentHash();
+        h.Append(Encoding.UTF8.GetBytes($"{NewsAnalysis.AnalyzerName}/v{NewsAnalysis.AnalyzerVersion}/cache{FormatVersion}\n"));
+        h.AppendFile(inputs.DictionaryPath);
+        h.Append("\0user\0"u8);
+        if (inputs.UserDictionaryPath != null) h.AppendFile(inputs.UserDictionaryPath);
         foreach (var f in HmmFiles)
         {
-            sha.AppendData("\0hmm\0"u8);
-            AppendFile(sha, Path.Combine(inputs.HmmFolder, f));
+            h.Append("\0hmm\0"u8);
+            h.AppendFile(Path.Combine(inputs.HmmFolder, f));
         }
-        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+        return h.Finish().ToString("x16");
     }
 
-    private static void AppendFile(IncrementalHash sha, string path)
+    private const string StampsFileName = "input-stamps.txt";
+
+    /// <summary>
+    /// The content hash, memoized by the inputs' (path, size, modification time): reading and hashing 6.5 MB on every
+    /// start is the largest part of a cached load. Any change of size or time recomputes the hash from the content.
+    /// </summary>
+    private static string HashWithStamps(Inputs inputs, string cacheDirectory)
     {
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var buf = new byte[1 << 16];
-        int n;
-        while ((n = fs.Read(buf, 0, buf.Length)) > 0) sha.AppendData(buf, 0, n);
+        var stamp = new ContentHash();
+        stamp.Append(Encoding.UTF8.GetBytes($"{NewsAnalysis.AnalyzerName}/v{NewsAnalysis.AnalyzerVersion}/cache{FormatVersion}"));
+        IEnumerable<string> files = [inputs.DictionaryPath, .. HmmFiles.Select(f => Path.Combine(inputs.HmmFolder, f))];
+        if (inputs.UserDictionaryPath != null) files = files.Append(inputs.UserDictionaryPath);
+        foreach (var f in files)
+        {
+            var info = new FileInfo(f);
+            stamp.Append(Encoding.UTF8.GetBytes($"\0{info.FullName}\0{info.Length}\0{info.LastWriteTimeUtc.Ticks}"));
+        }
+        string key = stamp.Finish().ToString("x16");
+        string stampsPath = Path.Combine(cacheDirectory, CacheFolderName, StampsFileName);
+        List<string> lines = [];
+        try
+        {
+            if (File.Exists(stampsPath))
+            {
+                lines = File.ReadAllLines(stampsPath).ToList();
+                foreach (var line in lines)
+                    if (line.Length == 33 && line.StartsWith(key, StringComparison.Ordinal) && line[16] == ' ')
+                        return line[17..];
+            }
+        }
+        catch (IOException) { lines = []; }
+        string hash = Hash(inputs);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(stampsPath)!);
+            lines.Add($"{key} {hash}");
+            string tmp = stampsPath + "." + Environment.ProcessId + ".tmp";
+            File.WriteAllLines(tmp, lines.TakeLast(16));
+            File.Move(tmp, stampsPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only an optimisation.
+        }
+        return hash;
     }
 
     public static Compiled Load(AnalysisOptions options)
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var inputs = Resolve(options);
-        string hash = Hash(inputs);
+        string hash = options.CacheDirectory == null ? Hash(inputs) : HashWithStamps(inputs, options.CacheDirectory);
+        double hashMs = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
         string? cachePath = options.CacheDirectory == null
             ? null
             : Path.Combine(options.CacheDirectory, CacheFolderName, $"{NewsAnalysis.AnalyzerName}-{hash}.bin");
@@ -83,7 +130,7 @@ internal static class DictionaryCompiler
             try
             {
                 var (d, h) = ReadCache(cachePath);
-                return new Compiled(d, h, hash, true, cachePath);
+                return new Compiled(d, h, hash, true, cachePath) { HashMilliseconds = hashMs, ReadMilliseconds = sw.Elapsed.TotalMilliseconds };
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -105,12 +152,13 @@ internal static class DictionaryCompiler
                 // The cache is an optimisation: an unwritable data folder only costs load time.
             }
         }
-        return new Compiled(dict, hmm, hash, false, cachePath);
+        return new Compiled(dict, hmm, hash, false, cachePath) { HashMilliseconds = hashMs, ReadMilliseconds = sw.Elapsed.TotalMilliseconds };
     }
 
     private static PrefixDictionary BuildDictionary(Inputs inputs)
     {
         var b = new PrefixDictionary.Builder();
+        var upper = new List<(string Word, long Freq)>();
         int lineNo = 0;
         foreach (var raw in File.ReadLines(inputs.DictionaryPath, Encoding.UTF8))
         {
@@ -124,6 +172,14 @@ internal static class DictionaryCompiler
             var freqText = sp2 < 0 ? rest : rest[..sp2];
             if (!long.TryParse(freqText, out long freq) || freq < 0) throw Bad(inputs.DictionaryPath, lineNo, raw);
             b.Add(line[..sp], freq);
+            if (line[..sp].ContainsAnyInRange('A', 'Z')) upper.Add((line[..sp].ToString(), freq));
+        }
+        // The analyzers segment lowercased text: give A股, U盘, IC卡... a lowercase twin so they stay one word there.
+        // Twins do not count in the total, so every probability (and jieba's cut of the original text) is unchanged.
+        foreach (var (word, freq) in upper)
+        {
+            string lower = word.ToLowerInvariant();
+            if (b.Freq(lower) == 0) b.Add(lower, freq, countInTotal: false);
         }
         if (inputs.UserDictionaryPath != null) AddUserWords(b, inputs.UserDictionaryPath);
         try { return b.Build(); }
@@ -213,12 +269,16 @@ internal static class DictionaryCompiler
             BinaryPrimitives.WriteInt32LittleEndian(header[20..], d.Edges.Length);
             BinaryPrimitives.WriteInt32LittleEndian(header[24..], BitConverter.IsLittleEndian ? 1 : 0);
             fs.Write(header);
-            fs.Write(MemoryMarshal.AsBytes(d.RootChildren.AsSpan()));
-            fs.Write(MemoryMarshal.AsBytes(d.Edges.AsSpan()));
-            fs.Write(MemoryMarshal.AsBytes(d.LogProb.AsSpan()));
+            fs.Write(MemoryMarshal.AsBytes(d.RootChildren));
+            fs.Write(MemoryMarshal.AsBytes(d.Edges));
+            fs.Write(MemoryMarshal.AsBytes(d.LogProbs));
             fs.Write(MemoryMarshal.AsBytes(h.Start.AsSpan()));
             fs.Write(MemoryMarshal.AsBytes(h.Trans.AsSpan()));
-            fs.Write(MemoryMarshal.AsBytes(h.Emit.AsSpan()));
+            WriteSparseEmit(fs, h.Emit);
+            var norm = TextNormalizer.Table;
+            WriteInt(fs, norm.Pool.Length);
+            fs.Write(MemoryMarshal.AsBytes(norm.Map.AsSpan()));
+            fs.Write(MemoryMarshal.AsBytes(norm.Pool.AsSpan()));
             fs.Write(BitConverter.GetBytes(Magic));
         }
         File.Move(tmp, path, overwrite: true);
@@ -228,36 +288,120 @@ internal static class DictionaryCompiler
                 try { File.Delete(old); } catch (IOException) { }
     }
 
-    private static (PrefixDictionary, HmmModel) ReadCache(string path)
+    /// <summary>The emission table is 2 MB dense but only ~7K chars per state have a value: store those.</summary>
+    private static void WriteSparseEmit(Stream fs, double[] emit)
+    {
+        for (int state = 0; state < 4; state++)
+        {
+            var row = emit.AsSpan(state * 65536, 65536);
+            int count = 0;
+            foreach (double v in row) if (v != HmmModel.MinFloat) count++;
+            WriteInt(fs, count);
+            var chars = new ushort[count];
+            var values = new double[count];
+            int k = 0;
+            for (int c = 0; c < 65536; c++)
+                if (row[c] != HmmModel.MinFloat) { chars[k] = (ushort)c; values[k++] = row[c]; }
+            fs.Write(MemoryMarshal.AsBytes(chars.AsSpan()));
+            fs.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+    }
+
+    private static void WriteInt(Stream s, int v)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(b, v);
+        s.Write(b);
+    }
+
+    /// <summary>
+    /// Maps the cache file read-only and points the trie straight at it (the big tables are laid out 8-byte aligned
+    /// right after the header); only the small HMM and normalizer tables are copied out.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe (PrefixDictionary, HmmModel) ReadCache(string path)
     {
         if (!BitConverter.IsLittleEndian) throw new InvalidDataException("cache is little-endian only");
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        Span<byte> header = stackalloc byte[32];
-        fs.ReadExactly(header);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic
-            || BinaryPrimitives.ReadInt32LittleEndian(header[4..]) != FormatVersion)
-            throw new InvalidDataException("not an analysis cache of this version");
-        long total = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
-        int nodes = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
-        int edges = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
-        long expected = 32L + 65536 * 4 + (long)edges * 8 + (long)nodes * 8 + (4 + 16 + 4 * 65536) * 8 + 4;
-        if (total <= 0 || nodes <= 0 || edges <= 0 || fs.Length != expected)
-            throw new InvalidDataException("analysis cache has the wrong size");
-        var root = new int[65536];
-        var edgeTable = new ulong[edges];
-        var logProb = new double[nodes];
-        var start = new double[4];
-        var trans = new double[16];
+        long length = new FileInfo(path).Length;
+        if (length < 32 + 65536 * 4) throw new InvalidDataException("analysis cache is too short");
+        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        MemoryMappedViewAccessor? view = null;
+        bool ok = false;
+        try
+        {
+            view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            byte* p = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+            p += view.PointerOffset;
+            var all = new ReadOnlySpan<byte>(p, checked((int)length));
+            var header = all[..32];
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic
+                || BinaryPrimitives.ReadInt32LittleEndian(header[4..]) != FormatVersion)
+                throw new InvalidDataException("not an analysis cache of this version");
+            long total = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+            int nodes = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
+            int edges = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
+            long fixedEnd = 32L + 65536 * 4 + (long)edges * 8 + (long)nodes * 8 + (4 + 16) * 8;
+            if (total <= 0 || nodes <= 0 || edges <= 0 || (edges & (edges - 1)) != 0 || fixedEnd > length)
+                throw new InvalidDataException("analysis cache has the wrong size");
+            int* root = (int*)(p + 32);
+            ulong* edgeTable = (ulong*)(p + 32 + 65536 * 4);
+            double* logProb = (double*)(p + 32 + 65536 * 4 + (long)edges * 8);
+            var rest = all[(int)(fixedEnd - (4 + 16) * 8)..];
+            var start = MemoryMarshal.Cast<byte, double>(rest[..32]).ToArray();
+            var trans = MemoryMarshal.Cast<byte, double>(rest[32..160]).ToArray();
+            rest = rest[160..];
+            var emit = ReadSparseEmit(ref rest);
+            int poolLength = TakeInt(ref rest);
+            if (poolLength < 0 || rest.Length != 65536 * 4 + poolLength * 2 + 4)
+                throw new InvalidDataException("analysis cache: bad normalizer table");
+            var normMap = MemoryMarshal.Cast<byte, int>(rest[..(65536 * 4)]).ToArray();
+            var normPool = MemoryMarshal.Cast<byte, char>(rest.Slice(65536 * 4, poolLength * 2)).ToArray();
+            if (BinaryPrimitives.ReadUInt32LittleEndian(rest[^4..]) != Magic) throw new InvalidDataException("analysis cache is truncated");
+            foreach (int m in normMap)
+                if (m != 0 && (m >> 5) + (m & 31) > poolLength) throw new InvalidDataException("analysis cache: bad normalizer table");
+
+            var dict = new PrefixDictionary(root, edgeTable, edges, logProb, nodes, total, new object[] { map, view });
+            dict.Validate();
+            TextNormalizer.Install(new TextNormalizer.NormTable(normMap, normPool));
+            ok = true;
+            return (dict, new HmmModel(start, trans, emit));
+        }
+        finally
+        {
+            if (!ok)
+            {
+                if (view != null)
+                {
+                    view.SafeMemoryMappedViewHandle.ReleasePointer();
+                    view.Dispose();
+                }
+                map.Dispose();
+            }
+        }
+    }
+
+    private static double[] ReadSparseEmit(ref ReadOnlySpan<byte> data)
+    {
         var emit = new double[4 * 65536];
-        fs.ReadExactly(MemoryMarshal.AsBytes(root.AsSpan()));
-        fs.ReadExactly(MemoryMarshal.AsBytes(edgeTable.AsSpan()));
-        fs.ReadExactly(MemoryMarshal.AsBytes(logProb.AsSpan()));
-        fs.ReadExactly(MemoryMarshal.AsBytes(start.AsSpan()));
-        fs.ReadExactly(MemoryMarshal.AsBytes(trans.AsSpan()));
-        fs.ReadExactly(MemoryMarshal.AsBytes(emit.AsSpan()));
-        Span<byte> tail = stackalloc byte[4];
-        fs.ReadExactly(tail);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(tail) != Magic) throw new InvalidDataException("analysis cache is truncated");
-        return (new PrefixDictionary(root, edgeTable, logProb, total), new HmmModel(start, trans, emit));
+        Array.Fill(emit, HmmModel.MinFloat);
+        for (int state = 0; state < 4; state++)
+        {
+            int count = TakeInt(ref data);
+            if (count < 0 || count > 65536 || data.Length < count * 10) throw new InvalidDataException("analysis cache: bad HMM table");
+            var chars = MemoryMarshal.Cast<byte, ushort>(data[..(count * 2)]);
+            var values = MemoryMarshal.Cast<byte, double>(data.Slice(count * 2, count * 8));
+            for (int k = 0; k < count; k++) emit[state * 65536 + chars[k]] = values[k];
+            data = data[(count * 10)..];
+        }
+        return emit;
+    }
+
+    private static int TakeInt(ref ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 4) throw new InvalidDataException("analysis cache is truncated");
+        int v = BinaryPrimitives.ReadInt32LittleEndian(data);
+        data = data[4..];
+        return v;
     }
 }

@@ -32,7 +32,7 @@ internal sealed class NewsAnalyzer(NewsAnalysis analysis, ChainKind kind, string
 /// of 1 so that phrases do not match across it. A sub-word sits at its own first char (increment 0 when it starts
 /// where its long word starts), so a phrase query built from query-side positions stays exact.
 /// </summary>
-internal sealed class NewsTokenStream : TokenStream
+internal sealed unsafe class NewsTokenStream : TokenStream
 {
     private struct Tok
     {
@@ -114,12 +114,16 @@ internal sealed class NewsTokenStream : TokenStream
             if (CharClass.IsCjk(c0) || (len > 1 && ContainsCjk(span)))
             {
                 if (gap) { if (pos > 0) pos++; gap = false; }
+                // Mixed words (user words like 12345热线, dictionary words like t恤) count a Latin/digit run as one
+                // position, like the same text split into pieces would: phrases match either way.
+                bool mixed = len > 1 && !AllCjk(span);
+                int units = mixed ? UnitOffsets(span) : len;
                 if (index || !StopWords.Contains(span))
                 {
-                    Emit(s, len, pos, len, TokenType.Word);
-                    if (index && len >= 3) EmitSubWords(dict, text, s, len, pos);
+                    Emit(s, len, pos, units, TokenType.Word);
+                    if (index && (len >= 3 || mixed)) EmitSubWords(dict, text, s, len, pos, mixed);
                 }
-                pos += len;
+                pos += units;
                 continue;
             }
             if (len == 2 && char.IsHighSurrogate(c0))
@@ -155,22 +159,63 @@ internal sealed class NewsTokenStream : TokenStream
         }
     }
 
-    /// <summary>Every dictionary word of two or more chars inside [s, s+len), except the word itself, by start then length.</summary>
-    private void EmitSubWords(PrefixDictionary dict, ReadOnlySpan<char> text, int s, int len, int pos)
+    /// <summary>
+    /// Every dictionary word of two or more chars inside [s, s+len), except the word itself, by start then length;
+    /// in a mixed word also its Latin/digit runs (so 12345 is found inside the user word 12345热线).
+    /// </summary>
+    private void EmitSubWords(PrefixDictionary dict, ReadOnlySpan<char> text, int s, int len, int pos, bool mixed)
     {
         var logProb = dict.LogProb;
         int end = s + len;
-        for (int i = s; i < end - 1; i++)
+        for (int i = s; i < end; i++)
         {
+            int at = pos + (mixed ? _units[i - s] : i - s);
+            if (mixed && IsRunChar(text[i]) && (i == s || !IsRunChar(text[i - 1])))
+            {
+                int j = i + 1;
+                while (j < end && IsRunChar(text[j])) j++;
+                if (j - i < len) Emit(i, j - i, at, 1, TokenType.SubWord);
+            }
+            if (i == end - 1) break;
             int node = dict.Child(0, text[i]);
             for (int j = i + 1; node != 0 && j < end; j++)
             {
                 node = dict.Child(node, text[j]);
                 if (node == 0) break;
                 if (logProb[node] <= 0 && !(i == s && j == end - 1))
-                    Emit(i, j + 1 - i, pos + (i - s), j + 1 - i, TokenType.SubWord);
+                {
+                    int length = mixed ? _units[j + 1 - s] - _units[i - s] : j + 1 - i;
+                    Emit(i, j + 1 - i, at, Math.Max(length, 1), TokenType.SubWord);
+                }
             }
         }
+    }
+
+    private int[] _units = new int[64];
+
+    /// <summary>Fills _units[k] = positions before char k of a mixed word (CJK char = 1, Latin/digit run = 1); returns the total.</summary>
+    private int UnitOffsets(ReadOnlySpan<char> word)
+    {
+        if (_units.Length < word.Length + 1) _units = new int[Math.Max(word.Length + 1, _units.Length * 2)];
+        int u = 0;
+        for (int k = 0; k < word.Length; k++)
+        {
+            _units[k] = u;
+            char c = word[k];
+            if (IsRunChar(c)) { if (k + 1 == word.Length || !IsRunChar(word[k + 1])) u++; }
+            else if (!char.IsLowSurrogate(c)) u++;
+        }
+        _units[word.Length] = u;
+        return Math.Max(u, 1);
+    }
+
+    /// <summary>A char of a Latin/digit run inside a mixed word.</summary>
+    private static bool IsRunChar(char c) => c < 0x80 ? char.IsAsciiLetterOrDigit(c) : !CharClass.IsCjk(c) && char.IsLetterOrDigit(c);
+
+    private static bool AllCjk(ReadOnlySpan<char> span)
+    {
+        foreach (char c in span) if (!CharClass.IsCjk(c)) return false;
+        return true;
     }
 
     private void LayOutGrams()

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NewsSearch.Core.Analysis;
 
@@ -7,25 +8,27 @@ namespace NewsSearch.Core.Analysis;
 /// jieba's prefix dictionary as a trie whose edges live in one open-addressing hash table of
 /// (parent node, char) → child node, packed into a single ulong per slot so that a step costs one
 /// multiply and usually one cache line. The root's children are a direct 64K table (every walk starts there).
-/// Per node: log(freq) − log(total) when the node ends a dictionary word (freq &gt; 0), else <see cref="NotAWord"/>.
+/// Per node: log(freq) − log(total) when the node ends a dictionary word (freq &gt; 0), else NotAWord.
 /// Immutable after construction; shared by every thread.
 /// </summary>
-internal sealed class PrefixDictionary
+internal sealed unsafe class PrefixDictionary
 {
-    /// <summary>Marker in <see cref="LogProb"/> for a node that is only a prefix (log probabilities are ≤ 0).</summary>
+    /// <summary>Marker in the log-probability table for a node that is only a prefix (log probabilities are ≤ 0).</summary>
     public const double NotAWord = 1.0;
 
     private const int CharBits = 16;
     private const int ChildBits = 24;
     private const ulong ChildMask = (1UL << ChildBits) - 1;
 
-    private readonly int[] _rootChildren;   // 65536 entries; 0 = no child
-    private readonly ulong[] _edges;        // (parent << 40 | char << 24 | child); 0 = empty slot
+    // Raw memory: either pinned arrays (just compiled) or a read-only view of the cache file, mapped for the life
+    // of the process (loading is then a mapping, not a 13 MB copy). Never freed, so the pointers never dangle.
+    private readonly int* _rootChildren;   // 65536 entries; 0 = no child
+    private readonly ulong* _edges;        // (parent << 40 | char << 24 | child); 0 = empty slot
+    private readonly double* _logProb;     // per node
+    private readonly int _edgeCount;
     private readonly int _shift;
     private readonly int _mask;
-
-    /// <summary>Per node, log(freq) − log(total) of the word ending there, or <see cref="NotAWord"/>.</summary>
-    public readonly double[] LogProb;
+    private readonly object? _owner;       // what keeps the memory alive (pinned handles or the mapped view)
 
     /// <summary>Sum of all dictionary frequencies (jieba's total).</summary>
     public long Total { get; }
@@ -33,22 +36,57 @@ internal sealed class PrefixDictionary
     /// <summary>log(total); a char that is no word scores log(1) − log(total) = −LogTotal, as in jieba.</summary>
     public double LogTotal { get; }
 
-    public int NodeCount => LogProb.Length;
+    public int NodeCount { get; }
 
-    internal int[] RootChildren => _rootChildren;
-    internal ulong[] Edges => _edges;
+    internal ReadOnlySpan<int> RootChildren => new(_rootChildren, 65536);
+    internal ReadOnlySpan<ulong> Edges => new(_edges, _edgeCount);
+    internal ReadOnlySpan<double> LogProbs => new(_logProb, NodeCount);
 
-    internal PrefixDictionary(int[] rootChildren, ulong[] edges, double[] logProb, long total)
+    /// <summary>Per node, log(freq) − log(total) of the word ending there, or <see cref="NotAWord"/>; pointer for the hot loops.</summary>
+    internal double* LogProb => _logProb;
+
+    internal PrefixDictionary(int* rootChildren, ulong* edges, int edgeCount, double* logProb, int nodeCount, long total, object? owner)
     {
-        if (rootChildren.Length != 65536) throw new InvalidDataException("root table must have 65536 entries");
-        if (!BitOperations.IsPow2(edges.Length)) throw new InvalidDataException("edge table size must be a power of two");
+        if (!BitOperations.IsPow2(edgeCount)) throw new InvalidDataException("edge table size must be a power of two");
+        if (nodeCount <= 0 || total <= 0) throw new InvalidDataException("empty dictionary");
         _rootChildren = rootChildren;
         _edges = edges;
-        _mask = edges.Length - 1;
-        _shift = 64 - BitOperations.Log2((uint)edges.Length);
-        LogProb = logProb;
+        _edgeCount = edgeCount;
+        _mask = edgeCount - 1;
+        _shift = 64 - BitOperations.Log2((uint)edgeCount);
+        _logProb = logProb;
+        NodeCount = nodeCount;
         Total = total;
         LogTotal = Math.Log(total);
+        _owner = owner;
+    }
+
+    /// <summary>Over managed arrays, pinned for the life of the process.</summary>
+    internal static PrefixDictionary FromArrays(int[] rootChildren, ulong[] edges, double[] logProb, long total)
+    {
+        if (rootChildren.Length != 65536) throw new InvalidDataException("root table must have 65536 entries");
+        var handles = new[]
+        {
+            GCHandle.Alloc(rootChildren, GCHandleType.Pinned), GCHandle.Alloc(edges, GCHandleType.Pinned),
+            GCHandle.Alloc(logProb, GCHandleType.Pinned),
+        };
+        return new PrefixDictionary((int*)handles[0].AddrOfPinnedObject(), (ulong*)handles[1].AddrOfPinnedObject(), edges.Length,
+            (double*)handles[2].AddrOfPinnedObject(), logProb.Length, total, handles);
+    }
+
+    /// <summary>Checks that every link stays inside the tables, so a tampered cache cannot send a walk out of bounds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Validate()
+    {
+        uint nodes = (uint)NodeCount;
+        for (int i = 0; i < 65536; i++)
+            if ((uint)_rootChildren[i] >= nodes) throw new InvalidDataException("dictionary root link out of range");
+        for (int i = 0; i < _edgeCount; i++)
+        {
+            ulong e = _edges[i];
+            if (e != 0 && ((e & ChildMask) >= nodes || (e >> (ChildBits + CharBits)) >= nodes || (e & ChildMask) == 0))
+                throw new InvalidDataException("dictionary link out of range");
+        }
     }
 
     /// <summary>The child of <paramref name="node"/> along <paramref name="c"/>, or 0 when there is none.</summary>
@@ -77,8 +115,12 @@ internal sealed class PrefixDictionary
             node = Child(node, c);
             if (node == 0) return false;
         }
-        return node != 0 && LogProb[node] <= 0;
+        return node != 0 && _logProb[node] <= 0;
     }
+
+    /// <summary>True when <paramref name="node"/> ends a word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsWordNode(int node) => _logProb[node] <= 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Slot(ulong key, int shift) => (int)((key * 0x9E3779B97F4A7C15UL) >> shift);
@@ -94,7 +136,13 @@ internal sealed class PrefixDictionary
         public int NodeCount => _freq.Count;
 
         /// <summary>Adds a word: a later entry for the same word replaces its frequency, while the total counts both (as jieba does).</summary>
-        public void Add(ReadOnlySpan<char> word, long freq)
+        public void Add(ReadOnlySpan<char> word, long freq) => Add(word, freq, countInTotal: true);
+
+        /// <summary>
+        /// Adds a word; with <paramref name="countInTotal"/> false the total (and so every other word's probability)
+        /// stays exactly jieba's — used for the lowercase twins of dictionary words like A股.
+        /// </summary>
+        public void Add(ReadOnlySpan<char> word, long freq, bool countInTotal)
         {
             if (word.IsEmpty) return;
             int node = 0;
@@ -114,7 +162,7 @@ internal sealed class PrefixDictionary
                 node = child;
             }
             _freq[node] = freq;
-            Total += freq;
+            if (countInTotal) Total += freq;
         }
 
         /// <summary>Frequency of a word, 0 when it is absent or only a prefix.</summary>
@@ -153,7 +201,7 @@ internal sealed class PrefixDictionary
             var logProb = new double[_freq.Count];
             for (int i = 0; i < logProb.Length; i++)
                 logProb[i] = _freq[i] > 0 ? Math.Log(_freq[i]) - logTotal : NotAWord;
-            return new PrefixDictionary((int[])_root.Clone(), table, logProb, Total);
+            return FromArrays((int[])_root.Clone(), table, logProb, Total);
         }
     }
 }

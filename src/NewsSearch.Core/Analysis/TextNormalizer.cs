@@ -12,7 +12,29 @@ namespace NewsSearch.Core.Analysis;
 /// </summary>
 internal sealed class TextNormalizer
 {
-    private static readonly Lazy<(int[] Map, char[] Pool)> Table = new(BuildTable);
+    /// <summary>The BMP map: for every char whose NFKC+lowercase form differs, (pool offset &lt;&lt; 5 | length).</summary>
+    internal sealed record NormTable(int[] Map, char[] Pool);
+
+    private static volatile NormTable? _table;
+    private static readonly Lock Gate = new();
+
+    /// <summary>The process-wide table: the one installed from the dictionary cache, else built from ICU once.</summary>
+    internal static NormTable Table
+    {
+        get
+        {
+            var t = _table;
+            if (t != null) return t;
+            lock (Gate) return _table ??= BuildTable();
+        }
+    }
+
+    /// <summary>Uses a table read from the compiled cache (skips ~65K ICU calls at startup).</summary>
+    internal static void Install(NormTable table)
+    {
+        if (table.Map.Length != 65536) throw new InvalidDataException("normalizer map must have 65536 entries");
+        lock (Gate) _table ??= table;
+    }
 
     private readonly int[] _map;
     private readonly char[] _pool;
@@ -26,7 +48,7 @@ internal sealed class TextNormalizer
 
     public TextNormalizer()
     {
-        var t = Table.Value;
+        var t = Table;
         _map = t.Map;
         _pool = t.Pool;
     }
@@ -34,7 +56,7 @@ internal sealed class TextNormalizer
     public ReadOnlySpan<char> Text => Chars.AsSpan(0, Length);
 
     /// <summary>Forces the process-wide table to be built (so load time includes it, not the first document).</summary>
-    public static void Warm() => _ = Table.Value;
+    public static void Warm() => _ = Table;
 
     public void Normalize(ReadOnlySpan<char> text)
     {
@@ -100,26 +122,34 @@ internal sealed class TextNormalizer
         Array.Resize(ref SrcEnd, n);
     }
 
-    /// <summary>For every BMP char whose NFKC+lowercase form differs: (pool offset &lt;&lt; 5 | length).</summary>
-    private static (int[] Map, char[] Pool) BuildTable()
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static NormTable BuildTable()
     {
         var map = new int[65536];
         var pool = new StringBuilder();
+        Span<char> one = stackalloc char[1];
+        Span<char> normalized = stackalloc char[31]; // lengths are stored in 5 bits
         for (int c = 0x80; c < 0x10000; c++)
         {
-            if (c is >= 0xD800 and <= 0xDFFF) continue;
+            // Blocks that NFKC leaves alone and that have no case: CJK ext. A and unified ideographs, hangul syllables,
+            // surrogates, private use. Skipping them keeps the table build to a few milliseconds.
+            if (c is >= 0x3400 and <= 0x4DBF or >= 0x4E00 and <= 0x9FFF or >= 0xAC00 and <= 0xD7A3 or >= 0xD800 and <= 0xF8FF)
+                continue;
             char ch = (char)c;
-            string s;
-            // Most of the BMP is already NFKC; ask ICU only when it says otherwise, and lowercase letters either way.
-            string single = ch.ToString();
-            try { s = single.IsNormalized(NormalizationForm.FormKC) ? single : single.Normalize(NormalizationForm.FormKC); }
+            one[0] = ch;
+            scoped ReadOnlySpan<char> s;
+            try
+            {
+                if (one.IsNormalized(NormalizationForm.FormKC)) s = one;
+                else if (one.TryNormalize(normalized, out int written, NormalizationForm.FormKC)) s = normalized[..written];
+                else continue; // longer than 31 chars: no such char in Unicode today; keep it as is
+            }
             catch (ArgumentException) { continue; } // noncharacters (U+FFFE...) are kept as they are
-            s = s.ToLowerInvariant();
-            if (s.Length == 1 && s[0] == ch) continue;
-            if (s.Length >= 32) continue; // no such char in Unicode today; keep it as is rather than overflow the length bits
+            bool same = s.Length == 1 && s[0] == ch && char.ToLowerInvariant(ch) == ch;
+            if (same) continue;
             map[c] = (pool.Length << 5) | s.Length;
-            pool.Append(s);
+            foreach (char x in s) pool.Append(char.ToLowerInvariant(x));
         }
-        return (map, pool.ToString().ToCharArray());
+        return new NormTable(map, pool.ToString().ToCharArray());
     }
 }

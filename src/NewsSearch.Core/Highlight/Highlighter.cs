@@ -66,12 +66,20 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
             int ws = WindowStart(text, spans[i].Start);
             int we = SnapEnd(text, Math.Min(text.Length, ws + size));
             ulong mask = 0;
-            int count = 0;
+            int count = 0, lastEnd = spans[i].End;
             for (int j = i; j < spans.Count && spans[j].Start < we; j++)
             {
                 if (spans[j].End > we) we = spans[j].End;   // never cut a match
                 mask |= spans[j].Terms;
                 count++;
+                lastEnd = spans[j].End;
+            }
+            // End at a sentence end when one falls in the last quarter of the window (after the last match).
+            if (we < text.Length)
+            {
+                int floor = Math.Max(lastEnd, ws + size * 3 / 4);
+                for (int k = we; k > floor; k--)
+                    if (IsBoundary(text[k - 1])) { we = k; break; }
             }
             candidates.Add((ws, we, BitOperations.PopCount(mask) * 1000 + Math.Min(count, 999)));
         }
@@ -184,7 +192,8 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
         for (int i = 1; i < spans.Count; i++)
         {
             var s = spans[i];
-            if (s.Start < cur.End) cur = new MatchSpan(cur.Start, Math.Max(cur.End, s.End), cur.Terms | s.Terms);
+            // Touching matches merge too: adjacent <mark>s look like one anyway, and one tag reads cleaner.
+            if (s.Start <= cur.End) cur = new MatchSpan(cur.Start, Math.Max(cur.End, s.End), cur.Terms | s.Terms);
             else { merged.Add(cur); cur = s; }
         }
         merged.Add(cur);
@@ -195,8 +204,13 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
     {
         int ws = Math.Max(0, matchStart - _options.LeadingContext);
         // Prefer starting at a sentence start shortly before the window.
-        for (int i = ws; i > 0 && i > ws - _options.LeadingContext; i--)
-            if (IsBoundary(text[i - 1])) { ws = i; break; }
+        int found = -1;
+        for (int i = ws; i >= 0 && i > ws - _options.LeadingContext; i--)
+            if (i == 0 || IsBoundary(text[i - 1])) { found = i; break; }
+        // Else after a comma or similar pause, which still reads better than a cut word.
+        for (int i = ws; found < 0 && i > 0 && i > ws - _options.LeadingContext; i--)
+            if (text[i - 1] is '，' or ',' or '、' or '：' or ':' or ' ') found = i;
+        if (found >= 0) ws = found;
         while (ws < matchStart && char.IsWhiteSpace(text[ws])) ws++;
         if (ws > 0 && ws < text.Length && char.IsLowSurrogate(text[ws]) && char.IsHighSurrogate(text[ws - 1])) ws--;
         return ws;

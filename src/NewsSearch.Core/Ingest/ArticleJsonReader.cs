@@ -60,6 +60,89 @@ public static class ArticleJsonReader
         }
     }
 
+    /// <summary>
+    /// Streams a UTF-8 JSON-lines file in batches of about <paramref name="batchSize"/> articles, so a corpus of any
+    /// size is read in bounded memory. Lines with invalid UTF-8 are still read (bad bytes become U+FFFD) and each bad
+    /// byte is added to <paramref name="issues"/> with its file offset. <paramref name="position"/> gets the number of
+    /// bytes consumed after each batch.
+    /// </summary>
+    public static IEnumerable<JsonReadResult> ReadLines(Stream stream, string file, List<DecodeIssue> issues, int batchSize = 2000,
+        Action<long>? position = null)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var articles = new List<Article>();
+        var rejects = new List<IngestReject>();
+        byte[] buf = new byte[1 << 20];
+        int len = 0, lineNo = 0;
+        long bufferOffset = 0;
+        bool eof = false;
+        while (true)
+        {
+            if (!eof)
+            {
+                if (len == buf.Length) Array.Resize(ref buf, buf.Length * 2);
+                int n = stream.Read(buf, len, buf.Length - len);
+                if (n == 0) eof = true; else len += n;
+            }
+            int start = 0;
+            while (start < len)
+            {
+                int nl = buf.AsSpan(start, len - start).IndexOf((byte)'\n');
+                if (nl < 0)
+                {
+                    if (!eof) break;
+                    nl = len - start;
+                }
+                lineNo++;
+                TakeLine(buf.AsMemory(start, nl), bufferOffset + start, file, lineNo, articles, rejects, seen, issues);
+                start += nl + 1;
+                if (articles.Count >= batchSize)
+                {
+                    position?.Invoke(bufferOffset + Math.Min(start, len));
+                    yield return new JsonReadResult(articles, rejects);
+                    articles = [];
+                    rejects = [];
+                }
+            }
+            start = Math.Min(start, len);
+            if (eof && start >= len) break;
+            Buffer.BlockCopy(buf, start, buf, 0, len - start);
+            bufferOffset += start;
+            len -= start;
+        }
+        position?.Invoke(bufferOffset + len);
+        yield return new JsonReadResult(articles, rejects);
+    }
+
+    private static void TakeLine(ReadOnlyMemory<byte> line, long offset, string file, int lineNo, List<Article> articles,
+        List<IngestReject> rejects, Dictionary<string, int> seen, List<DecodeIssue> issues)
+    {
+        var span = line.Span;
+        if (lineNo == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) { line = line[3..]; offset += 3; span = line.Span; }
+        int s = 0, e = span.Length;
+        while (s < e && span[s] is (byte)' ' or (byte)'\t' or (byte)'\r') s++;
+        while (e > s && span[e - 1] is (byte)' ' or (byte)'\t' or (byte)'\r') e--;
+        if (s == e) return;
+        line = line[s..e];
+        JsonDocument doc;
+        try
+        {
+            if (System.Text.Unicode.Utf8.IsValid(line.Span)) doc = JsonDocument.Parse(line);
+            else
+            {
+                var decoded = PageDecoder.Decode(line.Span, file, "utf-8");
+                foreach (var d in decoded.Issues) issues.Add(d with { ByteOffset = d.ByteOffset + offset + s });
+                doc = JsonDocument.Parse(decoded.Text);
+            }
+        }
+        catch (JsonException ex)
+        {
+            rejects.Add(new IngestReject(file, lineNo, "(json)", $"not valid JSON at column {(ex.BytePositionInLine ?? 0) + 1}"));
+            return;
+        }
+        using (doc) Take(doc.RootElement, file, lineNo, lineNo, articles, rejects, seen);
+    }
+
     private static bool TryReadSingle(string text, string file, List<Article> articles, List<IngestReject> rejects, Dictionary<string, int> seen)
     {
         JsonDocument doc;

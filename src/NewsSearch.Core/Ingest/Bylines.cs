@@ -13,9 +13,10 @@ internal static class Bylines
     private static readonly string[] ReporterRoles =
         ["全媒体记者", "融媒体记者", "摄影记者", "见习记者", "实习记者", "特约记者", "首席记者", "本报记者", "记者"];
     private static readonly string[] CorrespondentRoles = ["特约通讯员", "通讯员", "实习生"];
+    private static readonly string[] AllRoles = [.. ReporterRoles, .. CorrespondentRoles];
 
     /// <summary>Byline at the start of a paragraph: source, then the people in brackets, then the lead.</summary>
-    public static Byline? ParseLeading(string s)
+    public static Byline? ParseLeading(ReadOnlySpan<char> s)
     {
         int open = -1;
         int limit = Math.Min(s.Length, 28);
@@ -27,17 +28,18 @@ internal static class Bylines
         }
         if (open >= 0)
         {
-            var src = s.AsSpan(0, open).Trim();
+            var src = s[..open].Trim();
             if (src.Length == 0 || IsSourceEnd(src[^1]))
             {
-                int close = s.IndexOfAny([')', '）'], open + 1);
+                int close = s[(open + 1)..].IndexOfAny(')', '）');
+                if (close >= 0) close += open + 1;
                 if (close > open && close - open <= 90)
                 {
-                    var who = s.AsSpan(open + 1, close - open - 1);
+                    var who = s.Slice(open + 1, close - open - 1);
                     if (who.Contains("记者", StringComparison.Ordinal) || who.Contains("通讯员", StringComparison.Ordinal)
                         || who.Contains("实习生", StringComparison.Ordinal))
                     {
-                        var b = new Byline(src.ToString(), [], [], s[(close + 1)..].Trim());
+                        var b = new Byline(src.ToString(), [], [], s[(close + 1)..].Trim().ToString());
                         ParsePeople(who, b.Reporters, b.Correspondents);
                         return b;
                     }
@@ -45,29 +47,30 @@ internal static class Bylines
             }
         }
         // 本报讯 / 株洲日报讯 followed by a space: a byline without names.
-        int xun = s.AsSpan(0, Math.Min(s.Length, 13)).IndexOf('讯');
+        int xun = s[..Math.Min(s.Length, 13)].IndexOf('讯');
         if (xun is >= 1 and <= 12 && xun + 1 < s.Length && char.IsWhiteSpace(s[xun + 1])
-            && (s.AsSpan(0, xun).EndsWith("报") || s.AsSpan(0, xun).EndsWith("社") || s.AsSpan(0, xun).EndsWith("台"))
-            && IsPlainName(s.AsSpan(0, xun)))
-            return new Byline(s[..(xun + 1)], [], [], s[(xun + 1)..].Trim());
+            && (s[..xun].EndsWith("报") || s[..xun].EndsWith("社") || s[..xun].EndsWith("台"))
+            && IsPlainName(s[..xun]))
+            return new Byline(s[..(xun + 1)].ToString(), [], [], s[(xun + 1)..].Trim().ToString());
         return null;
     }
 
     /// <summary>A line that is only a byline: <c>株洲日报全媒体记者/王娜</c>, <c>本报记者 张三 李四</c>.</summary>
-    public static Byline? ParseOwnLine(string s)
+    public static Byline? ParseOwnLine(ReadOnlySpan<char> s)
     {
-        if (s.Length > 40) return null;
+        if (s.Length > 40 || !(s.Contains("记者", StringComparison.Ordinal) || s.Contains("通讯员", StringComparison.Ordinal)
+            || s.Contains("实习生", StringComparison.Ordinal))) return null;
         int best = -1;
-        foreach (var role in (string[])[.. ReporterRoles, .. CorrespondentRoles])
+        foreach (var role in AllRoles)
         {
-            int i = s.IndexOf(role, StringComparison.Ordinal);
+            int i = s.IndexOf(role.AsSpan(), StringComparison.Ordinal);
             if (i >= 0 && (best < 0 || i < best)) best = i;
         }
         if (best < 0) return null;
-        var src = s.AsSpan(0, best).Trim();
+        var src = s[..best].Trim();
         if (src.Length > 0 && (!IsSourceEnd(src[^1]) || !IsPlainName(src))) return null;
         var b = new Byline(src.ToString(), [], [], "");
-        if (!ParsePeople(s.AsSpan(best), b.Reporters, b.Correspondents, strict: true)) return null;
+        if (!ParsePeople(s[best..], b.Reporters, b.Correspondents, strict: true)) return null;
         return b.Reporters.Count + b.Correspondents.Count > 0 ? b : null;
     }
 

@@ -17,7 +17,7 @@ namespace NewsSearch.Core.Ingest;
 /// </summary>
 public static class PageParser
 {
-    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote }
+    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote, Jump }
 
     internal struct Unit
     {
@@ -39,22 +39,42 @@ public static class PageParser
         public List<string> Reporters = [], Correspondents = [];
         public Dateline? Dateline;
         public int FirstLine, LastLine, FirstUnit;
-        public readonly List<string> Paragraphs = [];
         public readonly List<string> Captions = [];
-        public StringBuilder? Current;
+        /// <summary>The body so far: paragraphs separated by '\n' (one builder per record, no string per paragraph).</summary>
+        public readonly StringBuilder Body = new(256);
+        public int ParagraphCount;
+        /// <summary>A paragraph is open for appending (the last one in <see cref="Body"/>).</summary>
+        public bool InParagraph;
         public bool CurrentOpen;
+
+        public void StartParagraph(ReadOnlySpan<char> text)
+        {
+            if (ParagraphCount > 0) Body.Append('\n');
+            Body.Append(text);
+            ParagraphCount++;
+            InParagraph = true;
+        }
+
+        public string FirstParagraph()
+        {
+            var body = Body.ToString();
+            int nl = body.IndexOf('\n');
+            return nl < 0 ? body : body[..nl];
+        }
     }
 
     private readonly record struct Start(int FirstUnit, int BodyUnit, List<int> Headlines, List<int> Captions, Byline? Byline);
 
     private sealed class Run(string text, PageParseOptions options)
     {
-        private readonly List<Unit> _units = new(256);
+        private readonly List<Unit> _units = new(64);
         private readonly Dictionary<int, Byline> _bylines = [];
         private readonly List<string> _warnings = [];
         private readonly List<Draft> _drafts = [];
         private readonly List<(int Unit, string Text)> _banners = [];
         private readonly List<(int Unit, string Text)> _editors = [];
+        private readonly HashSet<int> _trailingBylines = [];
+        private DateOnly? _folioDate;
 
         private ReadOnlySpan<char> Span(int i) => text.AsSpan(_units[i].Start, _units[i].Length);
         private string Str(int i) => text.Substring(_units[i].Start, _units[i].Length);
@@ -123,11 +143,13 @@ public static class PageParser
                 // A short line right above an editor line is the section banner.
                 if (u.Kind == UnitKind.Headline && u.Length <= 10 && i + 1 < units.Length && units[i + 1].Kind == UnitKind.Editor)
                     u.Kind = UnitKind.Banner;
+                // "——某某" under a quotation is its attribution (a subtitle line "——…" has no quotation above).
+                if (u.Kind == UnitKind.Headline && u.Length <= 20 && i > 0 && Span(i).StartsWith("——") && IsFullQuote(Span(i - 1)))
+                    u.Kind = UnitKind.Quote;
                 // The quotation above a "——摘自…" line is part of the quote box.
                 if (u.Kind == UnitKind.Quote && i > 0 && units[i - 1].Kind is UnitKind.Text or UnitKind.Headline && units[i - 1].Length <= 160)
                 {
-                    var q = Span(i - 1);
-                    if (q[0] is '“' or '"' or '「' && q[^1] is '”' or '"' or '」') units[i - 1].Kind = UnitKind.Quote;
+                    if (IsFullQuote(Span(i - 1))) units[i - 1].Kind = UnitKind.Quote;
                 }
                 // Ads run on over the short lines after them (广告 / 接待 / 热线 / number).
                 if (u.Kind == UnitKind.Ad)
@@ -140,9 +162,11 @@ public static class PageParser
                 if (u.Kind == UnitKind.Editor)
                 {
                     var s = Span(i);
-                    if (s.StartsWith("责任编辑") || s.StartsWith("本版编辑"))
+                    if (s.StartsWith("本版")) s = s[2..];
+                    int role = s.StartsWith("责任编辑") ? 4 : s.StartsWith("责编") ? 2 : s.StartsWith("编辑") ? 2 : 0;
+                    if (role > 0)
                     {
-                        var name = s[4..].TrimStart(":：/ ");
+                        var name = s[role..].TrimStart(":：/ \u3000");
                         int sp = name.IndexOfAny(' ', '\u3000', '\t');
                         if (sp > 0) name = name[..sp];
                         if (name.Length > 0) _editors.Add((i, name.ToString()));
@@ -153,26 +177,32 @@ public static class PageParser
 
         private UnitKind ClassifyLine(int i, ReadOnlySpan<char> s, bool open)
         {
+            if (JumpMarkerLength(s, atStart: true) == s.Length) return UnitKind.Jump;
+            if (s.Length <= 40 && IsFolio(s, out var folioDate))
+            {
+                _folioDate ??= folioDate;
+                return UnitKind.Jump;
+            }
             if (IsEditorLine(s)) return UnitKind.Editor;
             if (IsBanner(s)) return UnitKind.Banner;
             if (s is "广告" || IsPhoneLine(s) || IsAdLine(s)) return UnitKind.Ad;
             if (IsWeatherLine(s)) return UnitKind.Weather;
             if (IsCaption(s)) return UnitKind.Caption;
-            if (s.StartsWith("——") && (s.Contains("摘自", StringComparison.Ordinal) || s.Length <= 16) && s.Length <= 40)
-                return UnitKind.Quote;
+            if (s.StartsWith("——") && s.Contains("摘自", StringComparison.Ordinal) && s.Length <= 40) return UnitKind.Quote;
             if (s.Length >= 4 && s[0] is not '“' and not '"')
             {
-                var str = Str(i);
-                var b = Bylines.ParseLeading(str);
+                var b = Bylines.ParseLeading(s);
                 if (b is not null) { _bylines[i] = b; return UnitKind.Byline; }
                 if (s.Length <= 40)
                 {
-                    b = Bylines.ParseOwnLine(str);
+                    b = Bylines.ParseOwnLine(s);
                     if (b is not null) { _bylines[i] = b; return UnitKind.OwnByline; }
                 }
             }
             if (IsNoticeLine(s)) return UnitKind.Notice;
             if (open && s.Length <= 60 && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
+            // Headlines may ask or exclaim ("端午出游，你准备好了吗？"); a quoted exclamation ends with ” and is not one.
+            if (s.Length <= 40 && s[^1] is '？' or '！' or '?' or '!' && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
             return UnitKind.Text;
         }
 
@@ -227,6 +257,14 @@ public static class PageParser
                         if (_units[j].Kind == UnitKind.Caption) caps.Add(j);
                     }
                     taken[b] = true;
+                    if (heads.Count == 0 && _bylines[b].Rest.Length == 0 && b > 0
+                        && (_units[b - 1].Kind is UnitKind.Text or UnitKind.Caption
+                            || _units[b - 1].Kind == UnitKind.Byline && _bylines[b - 1].Rest.Length > 0))
+                    {
+                        // "(记者 张三)" or "本报记者 张三" after the text: the byline of the article above, printed at its end.
+                        _trailingBylines.Add(b);
+                        continue;
+                    }
                     if (heads.Count == 0)
                         _warnings.Add($"line {_units[b].Line}: byline without a headline");
                     starts.Add(new Start(first, b + 1, heads, caps, _bylines[b]));
@@ -281,14 +319,17 @@ public static class PageParser
                     d.Reporters = b.Reporters;
                     d.Correspondents = b.Correspondents;
                     d.Dateline = Datelines.Find(b.Source.Length > 0 && b.Source.Contains('日') ? b.Source + " " + b.Rest : b.Rest);
-                    if (b.Rest.Length > 0) { d.Current = new StringBuilder(b.Rest); d.CurrentOpen = IsOpen(b.Rest); }
+                    var lead = b.Rest.AsSpan();
+                    int jump = JumpMarkerLength(lead, atStart: false);
+                    if (jump > 0) lead = lead[..^jump].TrimEnd();
+                    if (lead.Length > 0) { d.StartParagraph(lead); d.CurrentOpen = jump == 0 && IsOpen(lead); }
                 }
                 d.Title ??= "";
                 _drafts.Add(d);
                 BuildRegion(d, st.BodyUnit, end);
                 // No dateline in a byline of its own: look at the first paragraph instead.
-                if (d.Dateline is null && (st.Byline is null || st.Byline.Rest.Length == 0) && d.Paragraphs.Count > 0)
-                    d.Dateline = Datelines.Find(d.Paragraphs[0]);
+                if (d.Dateline is null && (st.Byline is null || st.Byline.Rest.Length == 0) && d.ParagraphCount > 0)
+                    d.Dateline = Datelines.Find(d.FirstParagraph());
             }
         }
 
@@ -311,20 +352,41 @@ public static class PageParser
                         if (notice is null || _units[i - 1].Kind != UnitKind.Notice)
                         {
                             notice = new Draft { Kind = ArticleKind.Notice, FirstUnit = i, FirstLine = u.Line };
-                            notice.Current = new StringBuilder();
                             _drafts.Add(notice);
+                            notice.StartParagraph(Span(i));
                         }
-                        notice.Current!.Append(Span(i));
+                        else notice.Body.Append(Span(i));
                         notice.LastLine = u.Line;
                         continue;
-                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote:
+                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote or UnitKind.Jump:
                         continue;
                     case UnitKind.Byline or UnitKind.OwnByline:
-                        continue; // only reachable for bylines already consumed by a start
+                        // Only trailing bylines reach here (the others start articles).
+                        if (d is not null && d.Reporters.Count + d.Correspondents.Count == 0 && _bylines.TryGetValue(i, out var tb))
+                        {
+                            d.Reporters = tb.Reporters;
+                            d.Correspondents = tb.Correspondents;
+                            d.LastLine = u.Line;
+                        }
+                        continue;
                 }
                 var s = Span(i);
+                bool open = u.Open;
+                // "(上接第1版)" opens text continued from another page; "(下转第2版)" ends text continued elsewhere.
+                if (JumpMarkerLength(s, atStart: true) is > 0 and var head)
+                {
+                    s = s[head..].TrimStart();
+                    if (d is not null && d.ParagraphCount > 0) FlushParagraph(d);
+                    if (d is null || d.ParagraphCount > 0 || d.Kind != ArticleKind.Continuation) d = NewContinuation(i);
+                }
+                if (JumpMarkerLength(s, atStart: false) is > 0 and var tail)
+                {
+                    s = s[..^tail].TrimEnd();
+                    open = false;
+                }
+                if (s.Length == 0) continue;
                 if (d is null) d = NewContinuation(i);
-                else if (d.Current is not null && d.CurrentOpen)
+                else if (d.InParagraph && d.CurrentOpen)
                 {
                     if (IsForeignBlock(d, i, to))
                     {
@@ -335,9 +397,9 @@ public static class PageParser
                     }
                     else
                     {
-                        if (IsAsciiLetter(d.Current[^1]) && IsAsciiLetter(s[0])) d.Current.Append(' ');
-                        d.Current.Append(s);
-                        d.CurrentOpen = u.Open;
+                        if (IsAsciiLetter(d.Body[^1]) && IsAsciiLetter(s[0])) d.Body.Append(' ');
+                        d.Body.Append(s);
+                        d.CurrentOpen = open;
                         d.LastLine = u.Line;
                         continue;
                     }
@@ -345,18 +407,19 @@ public static class PageParser
                 if (u.Kind == UnitKind.Headline && IsSubhead(s))
                 {
                     FlushParagraph(d);
-                    d.Paragraphs.Add(CollapseSpaces(s));
+                    d.StartParagraph(CollapseSpaces(s));
+                    FlushParagraph(d);
                     d.LastLine = u.Line;
                     continue;
                 }
                 FlushParagraph(d);
-                d.Current = new StringBuilder(s.Length + 64).Append(s);
-                d.CurrentOpen = u.Open;
+                d.StartParagraph(s);
+                d.CurrentOpen = open;
                 d.LastLine = u.Line;
             }
             if (d is not null)
             {
-                if (d.Current is not null && d.CurrentOpen && d.Kind == ArticleKind.Article)
+                if (d.InParagraph && d.CurrentOpen && d.Kind == ArticleKind.Article)
                     _warnings.Add($"line {d.LastLine}: \"{Shorten(d.Title ?? "", 20)}\" ends mid-sentence (continues elsewhere?)");
                 FlushParagraph(d);
             }
@@ -371,9 +434,7 @@ public static class PageParser
 
         private static void FlushParagraph(Draft d)
         {
-            if (d.Current is null) return;
-            if (d.Current.Length > 0) d.Paragraphs.Add(d.Current.ToString());
-            d.Current = null;
+            d.InParagraph = false;
             d.CurrentOpen = false;
         }
 
@@ -381,33 +442,63 @@ public static class PageParser
         /// True when units [i, to) are a long run of text with little vocabulary in common with the article so far:
         /// text continued from some other article, not the other half of a sentence cut by a column jump.
         /// </summary>
+        private const int BlockWindow = 800;
+
         private bool IsForeignBlock(Draft d, int i, int to)
         {
-            int chars = 0;
-            for (int k = i; k < to; k++)
-                if (_units[k].Kind is UnitKind.Text or UnitKind.Headline) chars += _units[k].Length;
+            // Look at most BlockWindow characters ahead and back, so a page of endless open lines stays linear.
+            int chars = 0, last = i;
+            for (; last < to && chars < BlockWindow; last++)
+                if (_units[last].Kind is UnitKind.Text or UnitKind.Headline) chars += _units[last].Length;
             if (chars < options.MinFragmentChars) return false;
-            var known = new HashSet<int>();
-            AddPairs(known, d.Title);
-            AddPairs(known, d.Subtitle);
-            foreach (var p in d.Paragraphs) AddPairs(known, p);
-            if (d.Current is not null) AddPairs(known, d.Current.ToString());
-            var block = new HashSet<int>();
-            for (int k = i; k < to; k++)
-                if (_units[k].Kind is UnitKind.Text or UnitKind.Headline) AddPairs(block, Span(k));
-            if (block.Count == 0) return false;
+            // The record's pairs are collected once and then only for text appended since (one record at a time).
+            var known = t_known ??= new PairBits();
+            var block = t_block ??= new PairBits();
+            if (!ReferenceEquals(_knownOwner, d))
+            {
+                known.Clear();
+                _knownOwner = d;
+                _knownUpTo = 0;
+                AddPairs(known, d.Title);
+                AddPairs(known, d.Subtitle);
+            }
+            if (_knownUpTo < d.Body.Length)
+            {
+                int from = Math.Max(0, _knownUpTo - 1), pos = 0;
+                foreach (var chunk in d.Body.GetChunks())
+                {
+                    var span = chunk.Span;
+                    if (pos + span.Length > from) AddPairs(known, span[Math.Max(0, from - pos)..]);
+                    pos += span.Length;
+                }
+                _knownUpTo = d.Body.Length;
+            }
+            block.Clear();
             int shared = 0;
-            foreach (var p in block) if (known.Contains(p)) shared++;
+            for (int k = i; k < last; k++)
+            {
+                if (_units[k].Kind is not (UnitKind.Text or UnitKind.Headline)) continue;
+                var t = Span(k);
+                for (int c = 0; c + 1 < t.Length; c++)
+                    if (IsPair(t[c], t[c + 1]) && block.Add(t[c], t[c + 1]) && known.Contains(t[c], t[c + 1])) shared++;
+            }
+            if (block.Count == 0) return false;
             double jaccard = (double)shared / (block.Count + known.Count - shared);
             return jaccard < options.FragmentOverlap;
         }
 
-        private static void AddPairs(HashSet<int> set, ReadOnlySpan<char> s)
+        private static void AddPairs(PairBits set, ReadOnlySpan<char> s)
         {
             for (int k = 0; k + 1 < s.Length; k++)
-                if (char.IsLetterOrDigit(s[k]) && char.IsLetterOrDigit(s[k + 1]) && (s[k] > 0x2E80 || s[k + 1] > 0x2E80))
-                    set.Add(s[k] << 16 | s[k + 1]);
+                if (IsPair(s[k], s[k + 1])) set.Add(s[k], s[k + 1]);
         }
+
+        /// <summary>Two adjacent letters or digits, at least one of them CJK: the unit of vocabulary compared.</summary>
+        private static bool IsPair(char a, char b) => char.IsLetterOrDigit(a) && char.IsLetterOrDigit(b) && (a > 0x2E80 || b > 0x2E80);
+
+        [ThreadStatic] private static PairBits? t_known, t_block;
+        private Draft? _knownOwner;
+        private int _knownUpTo;
 
         // ---- 5. headlines, dates, ids ----------------------------------------------------------------------
 
@@ -462,12 +553,13 @@ public static class PageParser
             int? year = null; string yearHow = "none";
             if (options.Date is { } cd) { year = cd.Year; yearHow = "caller-date"; }
             else if (options.Year is { } cy) { year = cy; yearHow = "caller-year"; }
+            else if (_folioDate is { } fd) { year = fd.Year; yearHow = "folio-year"; }
             else if (Datelines.YearFromText(text) is { } py) { year = py; yearHow = "page-year"; }
             else if (options.FileTime is { } ft) { year = ft.Year; yearHow = "file-year"; }
 
             // Page date: the caller's, else the most common dateline date on the page.
-            DateOnly? pageDate = options.Date;
-            string pageHow = "caller-date";
+            DateOnly? pageDate = options.Date ?? _folioDate;
+            string pageHow = options.Date is null ? "folio" : "caller-date";
             if (pageDate is null)
             {
                 var counts = new Dictionary<DateOnly, int>();
@@ -488,9 +580,9 @@ public static class PageParser
             foreach (var d in _drafts)
             {
                 if (d.Kind == ArticleKind.Notice) FlushParagraph(d);
-                if (d.Paragraphs.Count == 0 && d.Kind != ArticleKind.Article) continue;
+                if (d.ParagraphCount == 0 && (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))) continue;
                 if (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))
-                    d.Title = Shorten(d.Paragraphs.Count > 0 ? d.Paragraphs[0] : d.Captions.FirstOrDefault() ?? "", 24);
+                    d.Title = Shorten(d.ParagraphCount > 0 ? d.FirstParagraph() : d.Captions.FirstOrDefault() ?? "", 24);
                 DateOnly? date; string how;
                 if (d.Dateline is { } dl)
                 {
@@ -501,7 +593,7 @@ public static class PageParser
                     if (date is null) _warnings.Add($"line {d.FirstLine}: dateline {dl.Text} could not be resolved (no year known)");
                 }
                 else { date = pageDate; how = pageDate is null ? "none" : $"page-date({pageHow})"; }
-                string key = d.Kind == ArticleKind.Article ? d.Title : d.Paragraphs[0];
+                string key = d.Kind == ArticleKind.Article ? d.Title : d.FirstParagraph();
                 string id = MakeId(file, d.Kind, key);
                 for (int n = 2; !ids.Add(id); n++) id = MakeId(file, d.Kind, key + "#" + n);
                 articles.Add(new Article
@@ -520,7 +612,7 @@ public static class PageParser
                     SourceFile = string.IsNullOrEmpty(file) ? null : file,
                     SourceStartLine = d.FirstLine,
                     SourceEndLine = d.LastLine,
-                    Body = string.Join('\n', d.Paragraphs),
+                    Body = d.Body.ToString(),
                     Captions = d.Captions,
                 });
             }
@@ -542,26 +634,80 @@ public static class PageParser
         private static string? SectionFor(List<(int Unit, string Text)> marks, int unit, List<Start> starts)
         {
             string? found = null;
-            foreach (var m in marks) if (m.Unit < unit) found = m.Text;
+            int lo = 0, hi = marks.Count - 1; // marks are in unit order: the last one above the unit
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (marks[mid].Unit < unit) { found = marks[mid].Text; lo = mid + 1; } else hi = mid - 1;
+            }
             if (found is null && marks.Count > 0 && starts.Count > 0 && marks[0].Unit > starts[^1].FirstUnit) found = marks[0].Text;
             return found;
+        }
+    }
+
+    /// <summary>
+    /// A set of character pairs as a 65,536-bit table (8 KB, reused per thread): a pair hashes to one bit. Collisions
+    /// are rare at page sizes and only nudge the similarity; no allocation per pair or per page.
+    /// </summary>
+    private sealed class PairBits
+    {
+        private readonly ulong[] _bits = new ulong[1024];
+        public int Count { get; private set; }
+
+        public void Clear()
+        {
+            if (Count == 0) return;
+            Array.Clear(_bits);
+            Count = 0;
+        }
+
+        private static int Slot(char a, char b) => (int)((uint)(a << 16 | b) * 0x9E3779B1u >> 16);
+
+        /// <summary>True when the pair was not in the set yet.</summary>
+        public bool Add(char a, char b)
+        {
+            int h = Slot(a, b);
+            ulong mask = 1UL << (h & 63);
+            ref ulong word = ref _bits[h >> 6];
+            if ((word & mask) != 0) return false;
+            word |= mask;
+            Count++;
+            return true;
+        }
+
+        public bool Contains(char a, char b)
+        {
+            int h = Slot(a, b);
+            return (_bits[h >> 6] & (1UL << (h & 63))) != 0;
         }
     }
 
     /// <summary>"p" + 16 hex digits of SHA-256 over file name, kind and normalized key text.</summary>
     internal static string MakeId(string file, ArticleKind kind, string key)
     {
-        var sb = new StringBuilder(file.Length + key.Length + 8);
-        sb.Append(file).Append('\n').Append(kind switch { ArticleKind.Notice => 'n', ArticleKind.Continuation => 'c', _ => 'a' }).Append('\n');
+        // file \n kind \n first 64 non-space characters of the key, hashed without intermediate strings.
+        Span<char> chars = stackalloc char[Math.Min(file.Length, 512) + 4 + 64];
         int n = 0;
+        foreach (char c in file.AsSpan(0, Math.Min(file.Length, 512))) chars[n++] = c;
+        chars[n++] = '\n';
+        chars[n++] = kind switch { ArticleKind.Notice => 'n', ArticleKind.Continuation => 'c', _ => 'a' };
+        chars[n++] = '\n';
+        int taken = 0;
         foreach (char c in key)
         {
             if (IsSpaceChar(c)) continue;
-            sb.Append(c);
-            if (++n == 64) break;
+            chars[n++] = c;
+            if (++taken == 64) break;
         }
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()));
-        return "p" + Convert.ToHexStringLower(hash.AsSpan(0, 8));
+        Span<byte> utf8 = stackalloc byte[n * 3];
+        int len = Encoding.UTF8.GetBytes(chars[..n], utf8);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(utf8[..len], hash);
+        return string.Create(17, hash[..8].ToArray(), static (dst, h) =>
+        {
+            dst[0] = 'p';
+            Convert.TryToHexStringLower(h, dst[1..], out _);
+        });
     }
 
     private static bool IsSpaceChar(char c) => char.IsWhiteSpace(c) || c is '\uFEFF' or '\u200B';
@@ -576,6 +722,8 @@ public static class PageParser
         if (e == 0) return false;
         return s[e - 1] is not ('。' or '！' or '？' or '!' or '?' or '；' or ';' or '…' or '：' or ':' or '.');
     }
+
+    private static bool IsFullQuote(ReadOnlySpan<char> q) => q.Length >= 2 && q[0] is '“' or '"' or '「' && q[^1] is '”' or '"' or '」';
 
     private static bool Balanced(ReadOnlySpan<char> s)
     {
@@ -604,6 +752,34 @@ public static class PageParser
         return true;
     }
 
+    /// <summary>
+    /// Length of a page-jump marker such as "(下转第2版)", "（上接1版）", "(转第3版)" at the start or end of a line; 0 if none.
+    /// </summary>
+    internal static int JumpMarkerLength(ReadOnlySpan<char> s, bool atStart)
+    {
+        if (s.Length < 4) return 0;
+        int open, close;
+        if (atStart)
+        {
+            if (s[0] is not ('(' or '（')) return 0;
+            close = s[..Math.Min(s.Length, 12)].IndexOfAny(')', '）');
+            if (close < 0) return 0;
+            open = 0;
+        }
+        else
+        {
+            if (s[^1] is not (')' or '）')) return 0;
+            close = s.Length - 1;
+            open = s[Math.Max(0, s.Length - 12)..].LastIndexOfAny('(', '（');
+            if (open < 0) return 0;
+            open += Math.Max(0, s.Length - 12);
+        }
+        var inner = s[(open + 1)..close].Trim();
+        if (!(inner.StartsWith("上接") || inner.StartsWith("下转") || inner.StartsWith("转第") || inner.StartsWith("接第"))) return 0;
+        if (!inner.EndsWith("版")) return 0;
+        return atStart ? close + 1 : s.Length - open;
+    }
+
     internal static bool IsCaption(ReadOnlySpan<char> s)
     {
         if (s.Length is < 3 or > 160) return false;
@@ -614,12 +790,24 @@ public static class PageParser
             int e = r.Length, b = e;
             while (b > 0 && char.IsLetter(r[b - 1])) b--;
             var run = r[b..e];
-            if (run.StartsWith("记者") && run.Length is >= 4 and <= 6) return true;
-            if (run.StartsWith("摄影") && run.Length is >= 4 and <= 6) return true;
-            return run.Length is >= 2 and <= 5 && b > 0 && r[b - 1] is '/' or '／' or ' ' or '\u3000' or '。' or ':' or '：' or ')' or '）';
+            bool separated = b > 0 && r[b - 1] is '/' or '／' or ' ' or '\u3000' or '。' or ':' or '：' or ')' or '）';
+            if ((run.StartsWith("记者") || run.StartsWith("摄影")) && run.Length is >= 4 and <= 6) return separated && r[b - 1] is not ('/' or '／');
+            return run.Length is >= 2 and <= 5 && separated;
         }
         t = t.TrimEnd(")）");
         if (t.EndsWith("资料图") || t.EndsWith("供图") || t.EndsWith("资料图片")) return true;
+        // Credit at the end without 摄: "…。图/张三", "…。摄影：李四 王五".
+        int sep = t[Math.Max(0, t.Length - 12)..].LastIndexOfAny("/／：:");
+        if (sep >= 0)
+        {
+            sep += Math.Max(0, t.Length - 12);
+            var who = t[(sep + 1)..].Trim();
+            var role = t[..sep].TrimEnd();
+            bool names = who.Length is >= 2 and <= 9;
+            foreach (char c in who) if (!(char.IsLetter(c) || c == ' ')) names = false;
+            if (names && (role.EndsWith("图") || role.EndsWith("摄影") || role.EndsWith("图片")) && (role.Length <= 4 || role.Contains('。')))
+                return true;
+        }
         return (s.StartsWith("图为") || s.StartsWith("图:") || s.StartsWith("图：")) && s.Length <= 100;
     }
 
@@ -655,9 +843,29 @@ public static class PageParser
     private static bool IsEditorLine(ReadOnlySpan<char> s)
     {
         if (s.Length > 40) return false;
-        foreach (var p in (ReadOnlySpan<string>)["责任编辑", "本版编辑", "美术编辑", "美编", "校对", "版式", "组版", "编辑"])
-            if (s.StartsWith(p, StringComparison.Ordinal) && s.Length > p.Length && s[p.Length] is ':' or '：' or '/' or ' ') return true;
+        if (s.StartsWith("本版")) s = s[2..];
+        foreach (var p in (ReadOnlySpan<string>)["责任编辑", "美术编辑", "美编", "责编", "校对", "版式", "组版", "编辑"])
+            if (s.StartsWith(p, StringComparison.Ordinal) && s.Length > p.Length && s[p.Length] is ':' or '：' or '/' or ' ' or '\u3000') return true;
         return false;
+    }
+
+    /// <summary>
+    /// A folio line: "2026年1月8日 星期四", "A3 要闻", "第3版". Returns true when it is one; <paramref name="date"/> gets
+    /// the full date it prints, if any.
+    /// </summary>
+    internal static bool IsFolio(ReadOnlySpan<char> s, out DateOnly? date)
+    {
+        date = null;
+        if (s.Length > 40) return false;
+        bool weekday = s.Contains("星期", StringComparison.Ordinal) && s.Contains('年') && s.Contains('月') && !s.Contains('。') && !s.Contains('，') && !s.Contains(',');
+        int ban = s.IndexOf('版');
+        bool page = ban > 0 && ban <= 4 && s[0] is '第' or (>= '0' and <= '9') && char.IsAsciiDigit(s[ban - 1]);
+        bool sheet = s.Length >= 2 && s.Length <= 12 && s[0] is >= 'A' and <= 'H' && char.IsAsciiDigit(s[1])
+            && (s.Length == 2 || !char.IsAsciiDigit(s[2]) || s.Length == 3 || !char.IsAsciiDigit(s[3]));
+        if (!weekday && !page && !(sheet && (s.Length <= 3 || IsSpaceChar(s[2]) || IsSpaceChar(s[3])))) return false;
+        int y = s.IndexOf('年');
+        if (y >= 4 && Datelines.Find(s[(y - 4)..]) is { ExplicitYear: not null } dl) date = dl.Resolve(null, null);
+        return true;
     }
 
     private static bool IsBanner(ReadOnlySpan<char> s)

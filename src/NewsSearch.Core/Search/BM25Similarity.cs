@@ -45,6 +45,10 @@ public readonly struct BM25Scorer(float weight, float normBase, float normPerTok
     /// <summary>boost · idf.</summary>
     public float Weight { get; } = weight;
 
+    /// <summary>The score of <paramref name="freq"/> occurrences in a field of length 0: no field length can score
+    /// higher, so this bounds <see cref="Score"/> without reading the length.</summary>
+    public float UpperBound(float freq) => Weight * freq / (freq + normBase);
+
     public float Score(float freq, int fieldLength)
     {
         float norm = normBase + normPerToken * fieldLength;

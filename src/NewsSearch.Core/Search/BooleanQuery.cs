@@ -162,6 +162,13 @@ internal sealed class ConjunctionScorer : Scorer
         foreach (var s in _subs) sum += s.Score();
         return sum;
     }
+
+    public override float ScoreUpperBound()
+    {
+        float sum = 0;
+        foreach (var s in _subs) sum += s.ScoreUpperBound();
+        return sum;
+    }
 }
 
 /// <summary>
@@ -216,6 +223,14 @@ internal sealed class DisjunctionScorer : Scorer
             if (s.DocId == _doc) sum += s.Score();
         return sum;
     }
+
+    public override float ScoreUpperBound()
+    {
+        float sum = 0;
+        foreach (var s in _subs)
+            if (s.DocId == _doc) sum += s.ScoreUpperBound();
+        return sum;
+    }
 }
 
 /// <summary>Required matches, minus documents the excluded scorer matches.</summary>
@@ -242,6 +257,8 @@ internal sealed class ReqExclScorer(Scorer required, Scorer excluded) : Scorer
     }
 
     public override float Score() => required.Score();
+
+    public override float ScoreUpperBound() => required.ScoreUpperBound();
 }
 
 /// <summary>Required matches; an optional scorer adds its score where it also matches.</summary>
@@ -259,8 +276,20 @@ internal sealed class ReqOptScorer(Scorer required, Scorer optional) : Scorer
     {
         int doc = required.DocId;
         float score = required.Score();
+        return OptionalOn(doc) ? score + optional.Score() : score;
+    }
+
+    public override float ScoreUpperBound()
+    {
+        int doc = required.DocId;
+        float bound = required.ScoreUpperBound();
+        return OptionalOn(doc) ? bound + optional.ScoreUpperBound() : bound;
+    }
+
+    private bool OptionalOn(int doc)
+    {
         int o = optional.DocId;
         if (o < doc) o = optional.Advance(doc);
-        return o == doc ? score + optional.Score() : score;
+        return o == doc;
     }
 }

@@ -60,7 +60,10 @@ public sealed class IndexSearcher
             {
                 if (checkLive && !leaf.IsLive(doc)) continue;
                 total++;
-                if (n > 0) heap.Offer(docBase + doc, scorer.Score());
+                if (n == 0) continue;
+                // Most matches of a common word cannot enter the top n: rule them out without reading field lengths.
+                if (heap.IsFull && scorer.ScoreUpperBound() <= heap.MinScore) continue;
+                heap.Offer(docBase + doc, scorer.Score());
             }
         }
         return new TopDocs(total, heap.ToSortedArray());
@@ -105,6 +108,11 @@ public sealed class IndexSearcher
     {
         private readonly ScoreDoc[] _items = new ScoreDoc[capacity];
         private int _count;
+
+        public readonly bool IsFull => _count == _items.Length;
+
+        /// <summary>The weakest kept score (valid when full).</summary>
+        public readonly float MinScore => _items[0].Score;
 
         // a is weaker than b: lower score, or same score and a later doc.
         private static bool Weaker(in ScoreDoc a, in ScoreDoc b) =>

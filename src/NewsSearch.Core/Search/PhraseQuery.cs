@@ -176,4 +176,6 @@ internal sealed class ExactPhraseScorer : Scorer
 
     public override float Score() =>
         _needsScores ? _sim.Score(_freq, _leaf.GetFieldLength(_field, _doc)) : 0f;
+
+    public override float ScoreUpperBound() => _needsScores ? _sim.UpperBound(_freq) : 0f;
 }

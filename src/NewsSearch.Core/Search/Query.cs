@@ -45,6 +45,13 @@ public abstract class Scorer
     /// <summary>Score of the current document.</summary>
     public abstract float Score();
 
+    /// <summary>
+    /// An upper bound of <see cref="Score"/> for the current document that is cheaper to compute (BM25 without the
+    /// field length). The collector skips exact scoring when the bound cannot beat its weakest kept hit.
+    /// Must be called before <see cref="Score"/> for the same document, if at all.
+    /// </summary>
+    public virtual float ScoreUpperBound() => float.PositiveInfinity;
+
     /// <summary>Upper bound of the number of matches: conjunctions lead with the cheapest clause.</summary>
     public abstract long Cost { get; }
 }
@@ -105,6 +112,7 @@ public sealed class MatchAllDocsQuery : Query
         public override int NextDoc() => _doc = _doc + 1 < maxDoc ? _doc + 1 : NoMoreDocs;
         public override int Advance(int target) => _doc = target < maxDoc ? target : NoMoreDocs;
         public override float Score() => score;
+        public override float ScoreUpperBound() => score;
         public override long Cost => maxDoc;
     }
 }

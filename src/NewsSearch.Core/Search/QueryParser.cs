@@ -17,6 +17,10 @@ public sealed record QueryParserOptions
     /// it always scores higher than a grams-only match.</summary>
     public float GramWeight { get; init; } = 0.3f;
 
+    /// <summary>Score of an unfielded word that equals a byline name exactly (2–4 Han characters): reporters'
+    /// names are in the author field, not in the text, and newsroom users type them as plain words.</summary>
+    public float AuthorNameScore { get; init; } = 1.0f;
+
     /// <summary>Most words/phrases a query may have.</summary>
     public int MaxTerms { get; init; } = 64;
 
@@ -27,7 +31,7 @@ public sealed record QueryParserOptions
 /// <summary>
 /// Parses Lucene's classic query syntax into <see cref="Query"/> trees: words, "quoted phrases", +required,
 /// -excluded, AND / OR / NOT (also &amp;&amp;, ||, !), parentheses, field:value for title, body, author,
-/// section, id and date (also date:[2026-01-01 TO 2026-01-31], date:2026-01), and ^boost.
+/// section, id, kind (article / continuation / notice) and date (also date:[2026-01-01 TO 2026-01-31], date:2026-01), and ^boost.
 /// Precedence: NOT/+/- bind tightest, then AND (also implied between adjacent clauses: the default operator),
 /// then OR; so <c>a b OR c</c> is <c>(a AND b) OR c</c>.
 /// A plain word is analyzed with the query analyzer: its tokens form an exact phrase at their analyzed positions,
@@ -67,12 +71,14 @@ public sealed class QueryParser
     }
 
     /// <summary>The query for one word or phrase in the given word fields (null when analysis leaves nothing).</summary>
-    public Query? BuildText(string text, IReadOnlyList<string> wordFields)
+    public Query? BuildText(string text, IReadOnlyList<string> wordFields, bool matchAuthorName = false)
     {
         var parts = new List<BooleanClause>();
         string trimmed = text.Trim();
         bool singleCjk = CodePointCountIs1(trimmed) && CjkText.IsAllCjk(trimmed);
         bool allCjk = CjkText.IsAllCjk(trimmed);
+        if (matchAuthorName && allCjk && CjkText.CodePointCount(trimmed) is >= 2 and <= 4 && _options.AuthorNameScore > 0)
+            parts.Add(new BooleanClause(Boost(new KeywordQuery(NewsFields.Author, trimmed), _options.AuthorNameScore), Occur.Should));
         List<QueryToken>? lastWordTokens = null;
         Analyzer? lastWordAnalyzer = null;
         foreach (var wordField in wordFields)
@@ -171,6 +177,7 @@ public sealed class QueryParser
             "author" => (NewsFields.Author, FieldKind.Keyword),
             "section" => (NewsFields.Section, FieldKind.Keyword),
             "id" => (NewsFields.Id, FieldKind.Keyword),
+            "kind" => (NewsSearch.Core.Index.ArticleDocuments.KindField, FieldKind.Keyword),
             "date" or "published" => (NewsFields.PublishedDay, FieldKind.Date),
             _ => null,
         };
@@ -359,7 +366,8 @@ public sealed class QueryParser
 
         private static FieldKind KindOf(string field) =>
             field == NewsFields.PublishedDay ? FieldKind.Date
-            : field is NewsFields.Author or NewsFields.Section or NewsFields.Id ? FieldKind.Keyword
+            : field is NewsFields.Author or NewsFields.Section or NewsFields.Id or NewsSearch.Core.Index.ArticleDocuments.KindField
+                ? FieldKind.Keyword
             : FieldKind.Text;
 
         /// <summary>Index of the ':' ending a field name at the cursor, or -1.</summary>
@@ -424,7 +432,9 @@ public sealed class QueryParser
                 default:
                     if (value.Trim().Length == 0) return null;
                     CountTerm(at);
-                    return parser.BuildText(value, field is null ? DefaultWordFields : [field]);
+                    return field is null
+                        ? parser.BuildText(value, DefaultWordFields, matchAuthorName: true)
+                        : parser.BuildText(value, [field]);
             }
         }
 

@@ -43,6 +43,7 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, LeafRead
     public override int NextDoc() => postings.NextDoc();
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, leaf.GetFieldLength(field, postings.DocId));
+    public override float ScoreUpperBound() => sim.UpperBound(postings.Freq);
     public override long Cost => postings.Cost;
 }
 
@@ -53,6 +54,7 @@ internal sealed class PostingsScorer(PostingsEnum postings) : Scorer
     public override int NextDoc() => postings.NextDoc();
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => 0f;
+    public override float ScoreUpperBound() => 0f;
     public override long Cost => postings.Cost;
 }
 
@@ -63,6 +65,7 @@ internal sealed class ConstantScorer(Scorer inner, float score) : Scorer
     public override int NextDoc() => inner.NextDoc();
     public override int Advance(int target) => inner.Advance(target);
     public override float Score() => score;
+    public override float ScoreUpperBound() => score;
     public override long Cost => inner.Cost;
 }
 
@@ -112,6 +115,7 @@ public sealed class KeywordQuery(string field, string value) : Query
             return _doc = NoMoreDocs;
         }
         public override float Score() => score;
+        public override float ScoreUpperBound() => score;
         public override long Cost => leaf.MaxDoc;
     }
 }
@@ -159,6 +163,7 @@ public sealed class NumericRangeQuery(string field, long min, long max) : Query
             return _doc = NoMoreDocs;
         }
         public override float Score() => score;
+        public override float ScoreUpperBound() => score;
         public override long Cost => leaf.MaxDoc;
     }
 }

@@ -79,6 +79,26 @@ public class DictionaryTests
     }
 
     [Test]
+    public void TestMixedUserWordKeepsItsPiecesFindable()
+    {
+        string user = Write("userdict.txt", "12345热线\n");
+        var a = NewsAnalysis.Load(new AnalysisOptions { UserDictionaryPath = user });
+        var doc = Tokens(a.IndexAnalyzer(NewsFields.Body), "拨打12345热线反映");
+        Assert.That(doc.Select(t => (t.Term, t.Position, t.Type)), Is.EqualTo(new[]
+        {
+            ("拨打", 0, TokenType.Word), ("12345热线", 2, TokenType.Word), ("12345", 2, TokenType.SubWord),
+            ("热线", 3, TokenType.SubWord), ("反映", 5, TokenType.Word),
+        }));
+        // The number alone and the text written with a space both still match, as a term and as a phrase.
+        Assert.That(NewsAnalyzerTests.PhraseMatches(doc, Tokens(a.QueryAnalyzer(NewsFields.Body), "12345 热线")), Is.True);
+        Assert.That(NewsAnalyzerTests.PhraseMatches(doc, Tokens(a.QueryAnalyzer(NewsFields.Body), "12345热线反映")), Is.True);
+        Assert.That(doc.Any(t => t.Term == "12345"), Is.True);
+        // Without the user word the same text has the same positions.
+        var plain = Tokens(TestAnalysis.Instance.IndexAnalyzer(NewsFields.Body), "拨打12345热线反映");
+        Assert.That(plain.Select(t => (t.Term, t.Position)), Is.EqualTo(new[] { ("拨打", 0), ("12345", 2), ("热线", 3), ("反映", 5) }));
+    }
+
+    [Test]
     public void TestSuggestedFrequencyLetsTheUserWordWin()
     {
         // Without a frequency the word gets jieba's suggest_freq, enough to beat the split it would otherwise get.

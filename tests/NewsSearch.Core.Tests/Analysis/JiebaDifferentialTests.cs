@@ -90,6 +90,34 @@ public class JiebaDifferentialTests
         Assert.That(agreement, Is.GreaterThanOrEqualTo(0.995));
     }
 
+    [Test]
+    public void TestAgreesWithPythonJiebaOnRandomMixedText()
+    {
+        // Out-of-vocabulary runs (the HMM), Latin/digit runs with jieba's symbols, punctuation, spaces, CRLF,
+        // supplementary chars: the corners where a re-implementation drifts.
+        var rnd = new Random(20240530);
+        string[] pieces = ["轨道交通", "李逸峰", "株洲", "的", "了", "健宁", "中车株机", "VR", "iPhone", "12345", "2.0", "3.5%", "COVID-19",
+            "AT&T", "c++", "C#", "a.b", "--", "_x_", " ", "  ", "\r\n", "\n", "\t", "，", "。", "、", "“", "”", "(", ")", "/", "𠀋", "é",
+            "ｶ", "Ａ", "〇", "㐀"];
+        var sentences = new List<string>();
+        for (int i = 0; i < 3000; i++)
+        {
+            var sb = new StringBuilder();
+            int n = rnd.Next(1, 12);
+            for (int k = 0; k < n; k++)
+            {
+                if (rnd.Next(3) == 0)
+                    for (int c = rnd.Next(1, 6); c > 0; c--) sb.Append((char)rnd.Next(0x4E00, 0x9FD6)); // random Han: mostly OOV
+                else
+                    sb.Append(pieces[rnd.Next(pieces.Length)]);
+            }
+            sentences.Add(sb.ToString());
+        }
+        var (agreement, ours, theirs) = Compare(sentences);
+        Report("random mixed text", sentences.Count, agreement, ours, theirs);
+        Assert.That(agreement, Is.GreaterThanOrEqualTo(0.995));
+    }
+
     private static IEnumerable<string> SplitSentences(string text)
     {
         int start = 0;

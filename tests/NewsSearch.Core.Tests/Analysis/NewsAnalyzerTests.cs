@@ -25,8 +25,10 @@ public class NewsAnalyzerTests
             Is.EqualTo(new[] { "5", "月", "30", "日", ",", "田心", "轨道交通", "产业", "社区" }));
         Assert.That(seg.Cut("VR眼镜 12345热线 2.0 COVID-19 3.5%"),
             Is.EqualTo(new[] { "VR", "眼镜", " ", "12345", "热线", " ", "2.0", " ", "COVID", "-", "19", " ", "3.5%" }));
-        Assert.That(seg.Cut("AT&T b超 abc.def  x\r\ny 𠀋字"),
-            Is.EqualTo(new[] { "AT&T", " ", "b", "超", " ", "abc", ".", "def", " ", " ", "x", "\r\n", "y", " ", "𠀋", "字" }));
+        Assert.That(seg.Cut("AT&T B超 abc.def  x\r\ny 𠀋字"),
+            Is.EqualTo(new[] { "AT&T", " ", "B超", " ", "abc", ".", "def", " ", " ", "x", "\r\n", "y", " ", "𠀋", "字" }));
+        // The one deliberate difference: lowercase twins of dictionary words (jieba cuts "b超" into b / 超).
+        Assert.That(seg.Cut("b超"), Is.EqualTo(new[] { "b超" }));
     }
 
     [Test]
@@ -39,6 +41,24 @@ public class NewsAnalyzerTests
         // ...and 逸峰 alone is still found through the gram field.
         AssertAnalyzesTo(GramsQuery, "逸峰", ["逸峰"], [0], [2], [Bi]);
         Assert.That(Tokens(Grams, "记者李逸峰").Select(t => t.Term), Does.Contain("逸峰"));
+    }
+
+    [Test]
+    public void TestCommonWordsStayWhole()
+    {
+        // SmartCn turns 高铁 into 高 OR 铁; here it is one word, in the index and in the query.
+        AssertAnalyzesTo(WordsQuery, "高铁", ["高铁"], [0], [2], [W]);
+        AssertAnalyzesTo(WordsQuery, "坐高铁去长沙", ["坐", "高铁", "去", "长沙"]);
+    }
+
+    [Test]
+    public void TestUppercaseDictionaryWordsSurviveLowercasing()
+    {
+        // jieba's dictionary has A股, U盘, IC卡 in upper case; the analyzers see lowercase text and still keep them whole.
+        AssertAnalyzesTo(WordsQuery, "A股和a股", ["a股", "a股"], [0, 3], [2, 5]);
+        AssertAnalyzesTo(WordsQuery, "插上U盘", ["插上", "u盘"]);
+        // The raw segmenter (jieba's behaviour on the original text) is unchanged.
+        Assert.That(A.CreateSegmenter().Cut("A股"), Is.EqualTo(new[] { "A股" }));
     }
 
     [Test]
@@ -324,6 +344,30 @@ public class NewsAnalyzerRobustnessTests
                     }
                 }
         }
+    }
+
+    [Test]
+    public void TestStreamsOnManyThreadsAgreeWithOneThread()
+    {
+        var a = TestAnalysis.Instance;
+        var lines = Directory.GetFiles(TestAnalysis.SharedFolder("seeds"), "*.txt").SelectMany(File.ReadAllLines)
+            .Where(l => l.Length > 0).ToArray();
+        string Render(TokenStream ts, string text)
+        {
+            ts.SetText(text);
+            var sb = new System.Text.StringBuilder();
+            while (ts.IncrementToken()) sb.Append(ts.Term).Append('@').Append(ts.StartOffset).Append('+').Append(ts.PositionIncrement).Append(' ');
+            return sb.ToString();
+        }
+        var single = a.IndexAnalyzer(NewsFields.Body).CreateTokenStream();
+        var expected = lines.Select(l => Render(single, l)).ToArray();
+        var actual = new string[lines.Length];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var ts = a.IndexAnalyzer(NewsFields.Body).CreateTokenStream();
+            for (int i = worker; i < lines.Length; i += 4) actual[i] = Render(ts, lines[i]);
+        });
+        Assert.That(actual, Is.EqualTo(expected));
     }
 
     [Test]

@@ -53,6 +53,10 @@ public class HighlighterTest
         Assert.That(Whole("经济数据显示城市在发展", "经济 发展"), Is.EqualTo("<mark>经济</mark>数据显示城市在<mark>发展</mark>"));
 
     [Test]
+    public void TestAdjacentWordsShareOneMark() =>
+        Assert.That(Whole("办理公共自行车押金退费", "公共自行车 押金"), Is.EqualTo("办理<mark>公共自行车押金</mark>退费"));
+
+    [Test]
     public void TestSingleCharacterMarksOnlyThatCharacter() =>
         Assert.That(Whole("健宁社区的健康服务", "健"), Is.EqualTo("<mark>健</mark>宁社区的<mark>健</mark>康服务"));
 
@@ -137,5 +141,19 @@ public class HighlighterTest
     {
         var terms = Terms("VR眼镜");
         Assert.That(terms.Select(t => t.Field), Is.EquivalentTo(new[] { "title", "body" }));
+    }
+
+    [Test]
+    public void TestSnippetStartsAtTextStartOrSentenceAndEndsAtSentenceEnd()
+    {
+        string sentence = "城市社区服务很好。";   // 9 chars
+        string text = "社区开展押金退还活动" + string.Concat(Enumerable.Repeat(sentence, 30));
+        var first = Highlighter.BestFragments(text, Terms("押金"), NewsFields.Body)[0];
+        Assert.That(first, Does.StartWith("社区开展<mark>押金</mark>"), "a match near the start keeps the opening");
+        Assert.That(first, Does.EndWith("。"), "ends at a sentence end, no ellipsis");
+
+        string later = string.Concat(Enumerable.Repeat(sentence, 10)) + "社区押金退还" + string.Concat(Enumerable.Repeat(sentence, 10));
+        var f = Highlighter.BestFragments(later, Terms("押金"), NewsFields.Body)[0];
+        Assert.That(f, Does.StartWith("城市社区服务很好。").Or.StartWith("社区<mark>押金</mark>"), "starts at a sentence start");
     }
 }

@@ -137,4 +137,27 @@ public class IndexSearcherTest
         Assert.That(searcher.Search(new PrefixQuery(NewsFields.BodyGrams, "经"), 10).TotalHits, Is.EqualTo(3));
         Assert.That(searcher.Search(new PrefixQuery(NewsFields.BodyGrams, "经", maxExpansions: 1), 10).TotalHits, Is.EqualTo(1));
     }
+
+    [Test]
+    public void TestTopNWithSkippingEqualsPrefixOfFullRanking()
+    {
+        // Random texts over a few words, random queries: the top 3 (where the collector skips hits by their score
+        // upper bound) must be exactly the first 3 of the full ranking.
+        var rng = new Random(7);
+        string[] words = ["经济", "发展", "合作", "城市", "社区", "健康", "服务", "学生"];
+        var docs = Enumerable.Range(0, 300).Select(i => new TestDoc("d" + i,
+            string.Concat(Enumerable.Range(0, rng.Next(0, 3)).Select(_ => words[rng.Next(words.Length)])),
+            string.Concat(Enumerable.Range(0, rng.Next(1, 30)).Select(_ => words[rng.Next(words.Length)] + (rng.Next(5) == 0 ? "。" : ""))))).ToList();
+        var searcher = new IndexSearcher(TestCorpus.Open(docs, f => TestAnalyzers.For(f, false)));
+        var parser = new QueryParser(f => TestAnalyzers.For(f, true));
+        string[] queries = ["经济", "经济 发展", "经济 OR 合作", "经济发展", "+城市 -社区", "经济^3 OR 学生 OR 服务", "健", "(经济 OR 发展) 城市"];
+        foreach (var q in queries)
+        {
+            var query = parser.Parse(q);
+            var all = searcher.Search(query, 1000);
+            var top = searcher.Search(query, 3);
+            Assert.That(top.TotalHits, Is.EqualTo(all.TotalHits), q);
+            Assert.That(top.ScoreDocs, Is.EqualTo(all.ScoreDocs.Take(3).ToArray()), q);
+        }
+    }
 }

@@ -100,4 +100,22 @@ public class NewsSearcherTest
     [Test]
     public void TestBadSyntaxIsQueryParseException() =>
         Assert.Throws<QueryParseException>(() => _searcher.Search(_reader, _store, new SearchRequest("\"公共")));
+
+    [Test]
+    public void TestConcurrentSearchesAgreeWithSequentialOnes()
+    {
+        string[] queries = ["公共自行车", "自行车", "健宁", "经济 发展", "\"押金退还\"", "健", "section:城市", "VR眼镜"];
+        var expected = queries.ToDictionary(q => q, q => Render(_searcher.Search(_reader, _store, new SearchRequest(q))));
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            string q = queries[i % queries.Length];
+            string got = Render(_searcher.Search(_reader, _store, new SearchRequest(q)));
+            if (got != expected[q]) failures.Add($"{q}: {got}");
+        });
+        Assert.That(failures, Is.Empty);
+    }
+
+    private static string Render(SearchResponse r) =>
+        r.TotalHits + ":" + string.Join("|", r.Hits.Select(h => $"{h.Id}/{h.Score}/{h.Highlights.Title}/{string.Join("~", h.Highlights.Body)}"));
 }

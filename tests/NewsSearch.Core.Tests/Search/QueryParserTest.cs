@@ -27,7 +27,15 @@ public class QueryParserTest
     [Test]
     public void TestWordsAreAndedByDefault() =>
         Assert.That(P("经济 发展"), Is.EqualTo(
-            "+(title:经济^2 title.cjk:经济^0.6 body:经济 body.cjk:经济^0.3) +(title:发展^2 title.cjk:发展^0.6 body:发展 body.cjk:发展^0.3)"));
+            "+(author:经济 title:经济^2 title.cjk:经济^0.6 body:经济 body.cjk:经济^0.3) +(author:发展 title:发展^2 title.cjk:发展^0.6 body:发展 body.cjk:发展^0.3)"));
+
+    [Test]
+    public void TestShortChineseWordAlsoMatchesAnAuthorName()
+    {
+        Assert.That(P("李逸峰"), Does.StartWith("author:李逸峰 title:"));
+        Assert.That(P("title:李逸峰"), Does.Not.Contain("author:"));
+        Assert.That(P("公共自行车"), Does.Not.Contain("author:"), "five characters is no name");
+    }
 
     [Test]
     public void TestAndBindsTighterThanOr() =>
@@ -63,7 +71,8 @@ public class QueryParserTest
             Is.EqualTo("+(title:自行车^2 title.cjk:\"自行 行车\"^0.6)^3 -author:李逸峰"));
         Assert.That(P("body:(a b)"), Is.EqualTo("+body:a +body:b"));
         Assert.That(P("author:\"欧阳 娜娜\""), Is.EqualTo("#author:\"欧阳 娜娜\""));
-        Assert.That(P("section:城市 经济"), Is.EqualTo("#section:城市 +(title:经济^2 title.cjk:经济^0.6 body:经济 body.cjk:经济^0.3)"));
+        Assert.That(P("经济 -kind:notice"), Does.EndWith(" -kind:notice"));
+        Assert.That(P("section:城市 经济"), Is.EqualTo("#section:城市 +(author:经济 title:经济^2 title.cjk:经济^0.6 body:经济 body.cjk:经济^0.3)"));
     }
 
     [Test]
@@ -82,7 +91,7 @@ public class QueryParserTest
 
     [Test]
     public void TestOnlyExclusionsMeanEverythingElse() =>
-        Assert.That(P("-押金"), Is.EqualTo("#*:* -(title:押金^2 title.cjk:押金^0.6 body:押金 body.cjk:押金^0.3)"));
+        Assert.That(P("-押金"), Is.EqualTo("#*:* -(author:押金 title:押金^2 title.cjk:押金^0.6 body:押金 body.cjk:押金^0.3)"));
 
     [Test]
     public void TestStopWordsOnlyMatchNothingInWordFields() =>
