@@ -393,6 +393,8 @@ public static class IndexBench
                 Console.WriteLine($"total:  {all,7:F1} s  => {chars / all / 1e6:F2} M chars/s, {docs / all:F0} docs/s (store + analysis + index, one thread)");
                 IndexCommands.PrintStats(stats);
                 PrintSizes(stats);
+                using (var p = System.Diagnostics.Process.GetCurrentProcess())
+                    Console.WriteLine($"peak working set after indexing: {IndexCommands.Mb(p.PeakWorkingSet64)}");
                 if (optimize)
                 {
                     sw.Restart();
@@ -406,7 +408,7 @@ public static class IndexBench
             Console.WriteLine($"store.db: {IndexCommands.Mb(new FileInfo(Path.Combine(data, ArticleStore.FileName)).Length)}");
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             self.Refresh();
-            Console.WriteLine($"peak working set: {IndexCommands.Mb(self.PeakWorkingSet64)}; GC heap now {IndexCommands.Mb(GC.GetTotalMemory(false))}; gen2 collections {GC.CollectionCount(2)}");
+            Console.WriteLine($"peak working set (whole run): {IndexCommands.Mb(self.PeakWorkingSet64)}; GC heap now {IndexCommands.Mb(GC.GetTotalMemory(false))}; gen2 collections {GC.CollectionCount(2)}");
         }
         finally
         {

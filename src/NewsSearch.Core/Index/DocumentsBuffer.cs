@@ -514,14 +514,18 @@ internal sealed class DocumentsBuffer
     /// Releases the memory kept for reuse (term arrays, tables, pool blocks): called at commits, so a bulk load
     /// reuses its arrays from flush to flush but an idle writer does not sit on hundreds of MB.
     /// </summary>
-    public void Trim()
+    /// <returns>Approximate bytes released.</returns>
+    public long Trim()
     {
-        if (_ids.Count > 0) return;
+        if (_ids.Count > 0) return 0;
+        long released = _pool.BytesAllocated + _chars.Length * 2L;
+        foreach (var f in _fields.Values) released += (long)f.Terms.Length * 36 + f.Table.Length * 8L;
         _pool.Reset();
         _pool.Trim();
         foreach (var f in _fields.Values) f.Trim();
         if (_chars.Length > 1 << 16) _chars = new char[1 << 16];
         if (_pending.Length > 1 << 14) _pending = new PendingToken[1024];
         if (_pendingChars.Length > 1 << 16) _pendingChars = new char[4096];
+        return released;
     }
 }
