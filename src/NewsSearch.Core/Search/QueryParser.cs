@@ -93,21 +93,39 @@ public sealed class QueryParser
             lastWordTokens = wordTokens;
 
             Query? word = PhraseOrTerm(wordField, wordTokens);
-            if (word is not null) parts.Add(new BooleanClause(Boost(word, fieldBoost), Occur.Should));
+            if (word is not null) word = Boost(word, fieldBoost);
 
             string? gramField = GramFieldOf(wordField);
-            if (gramField is null || !allCjk) continue;
-            Query? gram;
-            if (singleCjk)
+            Query? gram = null;
+            if (gramField is not null && allCjk)
             {
-                gram = new PrefixQuery(gramField, trimmed);
+                var gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
+                if (singleCjk)
+                {
+                    // The analyzed (normalized) character, as the index holds it (NFKC maps compatibility ideographs).
+                    gram = new PrefixQuery(gramField, gramTokens.Count == 1 ? gramTokens[0].Term : trimmed);
+                }
+                else
+                {
+                    // Every bigram, not just a covering subset: the phrase leapfrogs from its rarest bigram (济发 in
+                    // 经济发展), so more terms mean fewer candidate documents (14× faster on that phrase).
+                    gram = PhraseOrTerm(gramField, gramTokens);
+                }
+                if (gram is not null) gram = Boost(gram, fieldBoost * _options.GramWeight);
+            }
+
+            if (gram is not null && word is not null && !singleCjk)
+            {
+                // Chinese text matched as words is also matched as grams (same characters, one run), so the gram
+                // clause decides the match and the word clause only adds to the score: it is advanced to the gram
+                // matches instead of walking its own postings (a phrase's positions are then read for few docs).
+                parts.Add(new BooleanClause(new BooleanQuery([new(gram, Occur.Must), new(word, Occur.Should)]), Occur.Should));
             }
             else
             {
-                var gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
-                gram = PhraseOrTerm(gramField, CoveringGrams(gramTokens));
+                if (word is not null) parts.Add(new BooleanClause(word, Occur.Should));
+                if (gram is not null) parts.Add(new BooleanClause(gram, Occur.Should));
             }
-            if (gram is not null) parts.Add(new BooleanClause(Boost(gram, fieldBoost * _options.GramWeight), Occur.Should));
         }
         return parts.Count switch
         {
@@ -139,20 +157,6 @@ public sealed class QueryParser
             if (result.Count > 0 && t.PositionIncrement == 0) continue;
             result.Add(t);
         }
-        return result;
-    }
-
-    /// <summary>Bigrams at positions 0, 2, 4, … and the last one cover every character of a CJK run: since a gram's
-    /// position is its character index, matching those pins the whole run, and the phrase reads fewer postings.</summary>
-    private static List<QueryToken> CoveringGrams(List<QueryToken> grams)
-    {
-        if (grams.Count <= 2) return grams;
-        for (int i = 0; i < grams.Count; i++)
-            if (grams[i].Type != TokenType.Bigram || (i > 0 && grams[i].Position != grams[i - 1].Position + 1))
-                return grams;
-        var result = new List<QueryToken>();
-        for (int i = 0; i < grams.Count; i++)
-            if (i % 2 == 0 || i == grams.Count - 1) result.Add(grams[i]);
         return result;
     }
 
@@ -425,7 +429,8 @@ public sealed class QueryParser
                     value = value.Trim();
                     if (value.Length == 0) throw new QueryParseException($"Field '{field}' at position {at} needs a value.", at);
                     CountTerm(at);
-                    return new KeywordQuery(field!, value);
+                    // The index keeps kind only as a sorted doc value (no terms).
+                    return new KeywordQuery(field!, value, docValuesOnly: field == NewsSearch.Core.Index.ArticleDocuments.KindField);
                 case FieldKind.Date:
                     var (lo, hi) = ParseDay(value.Trim(), at);
                     return new NumericRangeQuery(field!, lo, hi);

@@ -77,14 +77,17 @@ internal sealed class EmptyWeight : Weight
 
 /// <summary>
 /// An exact value of an untokenized field (author, section, id): matches with a constant score (the boost).
-/// Uses the field's postings; for a segment that only keeps the field as a sorted doc value (section),
-/// falls back to comparing each document's value.
+/// Uses the field's postings; a field kept only as a sorted doc value (kind) is matched with
+/// <paramref name="docValuesOnly"/> by comparing each document's value, which is only cheap as a filter inside a
+/// conjunction.
 /// </summary>
-public sealed class KeywordQuery(string field, string value) : Query
+public sealed class KeywordQuery(string field, string value, bool docValuesOnly = false) : Query
 {
     public string Field { get; } = field;
 
     public string Value { get; } = value;
+
+    public bool DocValuesOnly { get; } = docValuesOnly;
 
     public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) =>
         new KeywordWeight(this, needsScores ? boost : 0f);
@@ -95,7 +98,7 @@ public sealed class KeywordQuery(string field, string value) : Query
     {
         public override Scorer? GetScorer(LeafReader leaf)
         {
-            if (leaf.GetTerms(query.Field) is null)
+            if (query.DocValuesOnly)
                 return leaf.MaxDoc == 0 ? null : new SortedValueScorer(leaf, query.Field, query.Value, score);
             var postings = leaf.GetPostings(query.Field, query.Value, withPositions: false);
             return postings is null ? null : new ConstantScorer(new PostingsScorer(postings), score);

@@ -133,7 +133,7 @@ public class HighlighterTest
     {
         var terms = Terms("公共自行车 -押金 author:张三");
         Assert.That(terms.Select(t => t.Field + ":" + string.Join(" ", t.Terms)),
-            Is.EquivalentTo(new[] { "title.cjk:公共 自行 行车", "body.cjk:公共 自行 行车" }));
+            Is.EquivalentTo(new[] { "title.cjk:公共 共自 自行 行车", "body.cjk:公共 共自 自行 行车" }));
     }
 
     [Test]

@@ -160,4 +160,15 @@ public class IndexSearcherTest
             Assert.That(top.ScoreDocs, Is.EqualTo(all.ScoreDocs.Take(3).ToArray()), q);
         }
     }
+
+    [Test]
+    public void TestKeywordOnSortedDocValuesMatchesLikeTheTerm()
+    {
+        var docs = new[] { "城市", "财经", null, "城市" }.Select((sec, i) => new TestDoc("d" + i, "", "经济", Section: sec)).ToList();
+        var searcher = new IndexSearcher(TestCorpus.Open(docs, f => TestAnalyzers.For(f, false)));
+        var byTerm = searcher.Search(new KeywordQuery(NewsFields.Section, "城市"), 10);
+        var byValue = searcher.Search(new KeywordQuery(NewsFields.Section, "城市", docValuesOnly: true), 10);
+        Assert.That(byValue.ScoreDocs.Select(d => searcher.GetId(d.Doc)), Is.EquivalentTo(new[] { "d0", "d3" }));
+        Assert.That(byValue.ScoreDocs, Is.EqualTo(byTerm.ScoreDocs));
+    }
 }

@@ -22,7 +22,7 @@ internal sealed class MemoryLeafReader : LeafReader
     private readonly HashSet<int> _deleted = [];
 
     /// <summary>Builds a segment: text fields analyzed with <paramref name="indexAnalyzer"/>, authors as terms,
-    /// section as a sorted value only (to exercise the doc-value fallback), date as days since 1970.</summary>
+    /// section as a term and a sorted value (like the real index), date as days since 1970.</summary>
     public static MemoryLeafReader Build(IReadOnlyList<TestDoc> docs, Func<string, Analyzer> indexAnalyzer, int docBase = 0)
     {
         var r = new MemoryLeafReader { DocBase = docBase };
@@ -54,6 +54,7 @@ internal sealed class MemoryLeafReader : LeafReader
             }
             foreach (var a in d.Authors ?? []) r.AddTerm(NewsFields.Author, a, doc, []);
             r._sorted[NewsFields.Section].Add(d.Section);
+            if (d.Section is not null) r.AddTerm(NewsFields.Section, d.Section, doc, []);
             r._numeric[NewsFields.PublishedDay].Add(d.Date is { } day
                 ? day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber
                 : long.MinValue);

@@ -11,14 +11,14 @@ public class QueryParserTest
     private static string P(string q) => Parser.Parse(q).ToString();
 
     [Test]
-    public void TestLongWordIsOneWordTermAndAGramPhraseInEachField() =>
+    public void TestLongWordIsAGramPhraseThatDecidesAndAWordTermThatAddsScoreInEachField() =>
         Assert.That(P("公共自行车"), Is.EqualTo(
-            "title:公共自行车^2 title.cjk:\"公共 自行@2 行车\"^0.6 body:公共自行车 body.cjk:\"公共 自行@2 行车\"^0.3"));
+            "(+title.cjk:\"公共 共自 自行 行车\"^0.6 title:公共自行车^2) (+body.cjk:\"公共 共自 自行 行车\"^0.3 body:公共自行车)"));
 
     [Test]
     public void TestSeveralTokensFormAnExactPhraseAtAnalyzedPositionsWithoutStackedSubWords() =>
         Assert.That(P("轨道交通安全"), Is.EqualTo(
-            "title:\"轨道交通 安全@4\"^2 title.cjk:\"轨道 交通@2 安全@4\"^0.6 body:\"轨道交通 安全@4\" body.cjk:\"轨道 交通@2 安全@4\"^0.3"));
+            "(+title.cjk:\"轨道 道交 交通 通安 安全\"^0.6 title:\"轨道交通 安全@4\"^2) (+body.cjk:\"轨道 道交 交通 通安 安全\"^0.3 body:\"轨道交通 安全@4\")"));
 
     [Test]
     public void TestSingleCjkCharIsWordTermOrGramPrefix() =>
@@ -27,12 +27,12 @@ public class QueryParserTest
     [Test]
     public void TestWordsAreAndedByDefault() =>
         Assert.That(P("经济 发展"), Is.EqualTo(
-            "+(author:经济 title:经济^2 title.cjk:经济^0.6 body:经济 body.cjk:经济^0.3) +(author:发展 title:发展^2 title.cjk:发展^0.6 body:发展 body.cjk:发展^0.3)"));
+            "+(author:经济 (+title.cjk:经济^0.6 title:经济^2) (+body.cjk:经济^0.3 body:经济)) +(author:发展 (+title.cjk:发展^0.6 title:发展^2) (+body.cjk:发展^0.3 body:发展))"));
 
     [Test]
     public void TestShortChineseWordAlsoMatchesAnAuthorName()
     {
-        Assert.That(P("李逸峰"), Does.StartWith("author:李逸峰 title:"));
+        Assert.That(P("李逸峰"), Does.StartWith("author:李逸峰 (+title.cjk:"));
         Assert.That(P("title:李逸峰"), Does.Not.Contain("author:"));
         Assert.That(P("公共自行车"), Does.Not.Contain("author:"), "five characters is no name");
     }
@@ -68,11 +68,11 @@ public class QueryParserTest
     public void TestFieldsAndBoost()
     {
         Assert.That(P("title:自行车^3 -author:李逸峰"),
-            Is.EqualTo("+(title:自行车^2 title.cjk:\"自行 行车\"^0.6)^3 -author:李逸峰"));
+            Is.EqualTo("+(+title.cjk:\"自行 行车\"^0.6 title:自行车^2)^3 -author:李逸峰"));
         Assert.That(P("body:(a b)"), Is.EqualTo("+body:a +body:b"));
         Assert.That(P("author:\"欧阳 娜娜\""), Is.EqualTo("#author:\"欧阳 娜娜\""));
         Assert.That(P("经济 -kind:notice"), Does.EndWith(" -kind:notice"));
-        Assert.That(P("section:城市 经济"), Is.EqualTo("#section:城市 +(author:经济 title:经济^2 title.cjk:经济^0.6 body:经济 body.cjk:经济^0.3)"));
+        Assert.That(P("section:城市 经济"), Is.EqualTo("#section:城市 +(author:经济 (+title.cjk:经济^0.6 title:经济^2) (+body.cjk:经济^0.3 body:经济))"));
     }
 
     [Test]
@@ -91,7 +91,7 @@ public class QueryParserTest
 
     [Test]
     public void TestOnlyExclusionsMeanEverythingElse() =>
-        Assert.That(P("-押金"), Is.EqualTo("#*:* -(author:押金 title:押金^2 title.cjk:押金^0.6 body:押金 body.cjk:押金^0.3)"));
+        Assert.That(P("-押金"), Is.EqualTo("#*:* -(author:押金 (+title.cjk:押金^0.6 title:押金^2) (+body.cjk:押金^0.3 body:押金))"));
 
     [Test]
     public void TestStopWordsOnlyMatchNothingInWordFields() =>
