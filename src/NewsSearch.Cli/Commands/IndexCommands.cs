@@ -325,18 +325,20 @@ public static class IndexBench
         var corpus = new Option<string>("--corpus") { Description = "JSONL corpus (id,title,body,date), e.g. from gen_corpus.py", Required = true };
         var limit = new Option<int>("--limit") { Description = "Index at most this many articles", DefaultValueFactory = _ => int.MaxValue };
         var keep = new Option<bool>("--keep") { Description = "Keep the bench data folder (default: deleted at the end)" };
-        var ram = new Option<int>("--ram-mb") { Description = "Index RAM buffer in MB", DefaultValueFactory = _ => 160 };
+        var ram = new Option<int>("--ram-mb") { Description = "Index RAM buffer in MB", DefaultValueFactory = _ => 384 };
+        var optimize = new Option<bool>("--optimize") { Description = "Afterwards force-merge to one segment and print the sizes again" };
+        c.Options.Add(optimize);
         var verbose = new Option<bool>("--verbose") { Description = "Log flushes and merges" };
         c.Options.Add(verbose);
         c.Options.Add(corpus);
         c.Options.Add(limit);
         c.Options.Add(keep);
         c.Options.Add(ram);
-        c.SetAction(r => Run(globals, r, r.GetValue(corpus)!, r.GetValue(limit), r.GetValue(keep), r.GetValue(ram), r.GetValue(verbose)));
+        c.SetAction(r => Run(globals, r, r.GetValue(corpus)!, r.GetValue(limit), r.GetValue(keep), r.GetValue(ram), r.GetValue(verbose), r.GetValue(optimize)));
         return c;
     }
 
-    private static int Run(CliGlobals globals, ParseResult r, string corpusPath, int limit, bool keep, int ramMb, bool verbose)
+    private static int Run(CliGlobals globals, ParseResult r, string corpusPath, int limit, bool keep, int ramMb, bool verbose, bool optimize)
     {
         if (!File.Exists(corpusPath)) throw new CliException($"corpus not found: {corpusPath}");
         var total = System.Diagnostics.Stopwatch.StartNew();
@@ -350,6 +352,7 @@ public static class IndexBench
         {
             using var store = new ArticleStore(data);
             long chars = 0, docs = 0;
+            var cpuStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var batch = new List<Article>(1000);
             foreach (var line in File.ReadLines(corpusPath))
@@ -370,7 +373,7 @@ public static class IndexBench
             {
                 BackgroundMerges = false, // one thread: merges run inline after commits
                 RamBufferBytes = (long)ramMb << 20,
-                CommitEveryChanges = 50_000,
+                CommitEveryChanges = 1_000_000, // the RAM buffer decides segment sizes
                 CatchUpOnOpen = false,
                 Log = verbose ? Console.Error.WriteLine : null,
             };
@@ -381,23 +384,31 @@ public static class IndexBench
                 applied = manager.CatchUp();
                 double indexSeconds = sw.Elapsed.TotalSeconds;
                 var cpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-                Console.WriteLine($"index phase CPU time {cpu:F1} s (all threads; wall time includes waiting for a shared CPU)");
+                Console.WriteLine($"CPU time: store {(cpuBefore - cpuStart).TotalSeconds:F1} s, index {cpu:F1} s (all threads; wall times below include waiting for a shared CPU)");
                 stats = manager.GetStats();
                 double all = storeSeconds + indexSeconds;
                 Console.WriteLine($"{docs:N0} articles, {chars / 1e6:F1} M chars");
                 Console.WriteLine($"store:  {storeSeconds,7:F1} s");
                 Console.WriteLine($"index:  {indexSeconds,7:F1} s (analysis + in-memory postings + flush + merges), {applied:N0} changes applied, {chars / indexSeconds / 1e6:F2} M chars/s");
                 Console.WriteLine($"total:  {all,7:F1} s  => {chars / all / 1e6:F2} M chars/s, {docs / all:F0} docs/s (store + analysis + index, one thread)");
+                IndexCommands.PrintStats(stats);
+                PrintSizes(stats);
+                using (var p = System.Diagnostics.Process.GetCurrentProcess())
+                    Console.WriteLine($"peak working set after indexing: {IndexCommands.Mb(p.PeakWorkingSet64)}");
+                if (optimize)
+                {
+                    sw.Restart();
+                    manager.ForceMerge();
+                    Console.WriteLine($"force merge to one segment: {sw.Elapsed.TotalSeconds:F1} s");
+                    stats = manager.GetStats();
+                    IndexCommands.PrintStats(stats);
+                }
             }
-            IndexCommands.PrintStats(stats);
-            long wordBytes = 0;
-            foreach (var f in new[] { NewsFields.Title, NewsFields.Body })
-                if (stats.BytesPerField.TryGetValue(f, out var b)) wordBytes += b.Postings + b.Positions;
-            Console.WriteLine($"word fields (title, body) postings+positions: {IndexCommands.Mb(wordBytes)}");
-            Console.WriteLine($"whole index: {IndexCommands.Mb(stats.TotalBytes)}; store.db: {IndexCommands.Mb(new FileInfo(Path.Combine(data, ArticleStore.FileName)).Length)}");
+            PrintSizes(stats);
+            Console.WriteLine($"store.db: {IndexCommands.Mb(new FileInfo(Path.Combine(data, ArticleStore.FileName)).Length)}");
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             self.Refresh();
-            Console.WriteLine($"peak working set: {IndexCommands.Mb(self.PeakWorkingSet64)}; GC heap now {IndexCommands.Mb(GC.GetTotalMemory(false))}; gen2 collections {GC.CollectionCount(2)}");
+            Console.WriteLine($"peak working set (whole run): {IndexCommands.Mb(self.PeakWorkingSet64)}; GC heap now {IndexCommands.Mb(GC.GetTotalMemory(false))}; gen2 collections {GC.CollectionCount(2)}");
         }
         finally
         {
@@ -405,6 +416,15 @@ public static class IndexBench
             else Console.WriteLine($"kept {data}");
         }
         return 0;
+    }
+
+    private static void PrintSizes(IndexStats stats)
+    {
+        long wordBytes = 0;
+        foreach (var f in new[] { NewsFields.Title, NewsFields.Body })
+            if (stats.BytesPerField.TryGetValue(f, out var b)) wordBytes += b.Postings + b.Positions;
+        Console.WriteLine($"word fields (title, body) postings+positions: {IndexCommands.Mb(wordBytes)}");
+        Console.WriteLine($"whole index: {IndexCommands.Mb(stats.TotalBytes)} in {stats.Segments.Count} segments");
     }
 
     private static Article ParseLine(string path, string line)

@@ -51,6 +51,16 @@ internal sealed class BufferedField
     /// <summary>Bytes in use (not capacity: arrays are kept for the next buffer, so capacity never shrinks).</summary>
     public long BytesUsed(int numDocs) => TermCount * (Unsafe.SizeOf<BufferedTerm>() + 8L + 12L) + (IsText ? numDocs * 4L : 0);
 
+    public void Trim()
+    {
+        if (Terms.Length <= 1024) return;
+        Terms = new BufferedTerm[1024];
+        TextStart = new int[1024];
+        StreamStart = new int[1024];
+        Table = new long[2048];
+        Lengths = [];
+    }
+
     public void Reset()
     {
         TermCount = 0;
@@ -500,6 +510,22 @@ internal sealed class DocumentsBuffer
         _sorted.Clear();
     }
 
-    /// <summary>Releases reusable memory (when the writer goes idle).</summary>
-    public void Trim() => _pool.Trim();
+    /// <summary>
+    /// Releases the memory kept for reuse (term arrays, tables, pool blocks): called at commits, so a bulk load
+    /// reuses its arrays from flush to flush but an idle writer does not sit on hundreds of MB.
+    /// </summary>
+    /// <returns>Approximate bytes released.</returns>
+    public long Trim()
+    {
+        if (_ids.Count > 0) return 0;
+        long released = _pool.BytesAllocated + _chars.Length * 2L;
+        foreach (var f in _fields.Values) released += (long)f.Terms.Length * 36 + f.Table.Length * 8L;
+        _pool.Reset();
+        _pool.Trim();
+        foreach (var f in _fields.Values) f.Trim();
+        if (_chars.Length > 1 << 16) _chars = new char[1 << 16];
+        if (_pending.Length > 1 << 14) _pending = new PendingToken[1024];
+        if (_pendingChars.Length > 1 << 16) _pendingChars = new char[4096];
+        return released;
+    }
 }

@@ -8,17 +8,20 @@ namespace NewsSearch.Core.Index;
 /// A file of the index failed validation (bad header, wrong format version, truncated, checksum mismatch).
 /// <see cref="FileName"/> names the file so the operator knows what is broken.
 /// </summary>
-public sealed class IndexCorruptException(string fileName, string message, Exception? inner = null)
+public sealed class IndexCorruptException(string fileName, string message, Exception? inner = null, bool formatMismatch = false)
     : IOException($"Index file '{fileName}' is corrupt: {message}", inner)
 {
     public string FileName { get; } = fileName;
+
+    /// <summary>The file is intact but written by another format version (rebuild rather than repair).</summary>
+    public bool FormatMismatch { get; } = formatMismatch;
 }
 
 /// <summary>Constants and naming of the on-disk format (see docs/notes-index.md).</summary>
 public static class IndexFormat
 {
     /// <summary>Bumped whenever any file layout changes; older or newer indexes are refused (and rebuilt by the manager).</summary>
-    public const int Version = 1;
+    public const int Version = 3; // 2: positions in packed 128-blocks; 3: patched blocks (exceptions)
 
     internal const uint HeaderMagic = 0x5849534E; // "NSIX" little-endian
     internal const uint FooterMagic = 0x444E4558; // "XEND"

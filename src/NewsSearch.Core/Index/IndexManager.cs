@@ -170,7 +170,20 @@ public sealed class IndexManager : IDisposable
         Directory.CreateDirectory(_indexFolder);
         string versionName = ReadCurrent() ?? "v1";
         _version = new IndexVersion(this, versionName, Path.Combine(_indexFolder, versionName));
-        _writer = IndexWriter.Open(_version.Folder, WriterConfig(_options.BackgroundMerges));
+        try
+        {
+            _writer = IndexWriter.Open(_version.Folder, WriterConfig(_options.BackgroundMerges));
+        }
+        catch (IndexCorruptException e) when (e.FormatMismatch && !_options.RefuseOnSignatureMismatch)
+        {
+            // Written by another format version: start an empty version; the catch-up below refills it from the
+            // store (from sequence 0) and the old folder is removed as unused.
+            Log($"index: {e.Message}: rebuilding from the store.");
+            versionName = NextVersionName();
+            _version = new IndexVersion(this, versionName, Path.Combine(_indexFolder, versionName));
+            _writer = IndexWriter.Open(_version.Folder, WriterConfig(_options.BackgroundMerges));
+            WriteCurrent(versionName);
+        }
         if (ReadCurrent() is null) WriteCurrent(versionName);
         _published = _writer.AcquireSnapshot();
         RemoveOtherVersions();
@@ -242,6 +255,10 @@ public sealed class IndexManager : IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"index: could not remove {name}: {e.Message}"); }
         }
     }
+
+    private string NextVersionName() =>
+        "v" + (Directory.EnumerateDirectories(_indexFolder).Select(Path.GetFileName)
+            .Where(n => n is not null && IsVersionName(n)).Select(n => int.Parse(n!.AsSpan(1))).DefaultIfEmpty(0).Max() + 1);
 
     private static bool IsVersionName(string name) => name.Length > 1 && name[0] == 'v' && name.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
@@ -372,9 +389,7 @@ public sealed class IndexManager : IDisposable
         lock (_reindexLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int next = Directory.EnumerateDirectories(_indexFolder).Select(Path.GetFileName)
-                .Where(n => n is not null && IsVersionName(n)).Select(n => int.Parse(n!.AsSpan(1))).DefaultIfEmpty(0).Max() + 1;
-            string name = "v" + next;
+            string name = NextVersionName();
             var version = new IndexVersion(this, name, Path.Combine(_indexFolder, name));
             var sw = Stopwatch.StartNew();
             Log($"index: rebuilding into {name}");
@@ -404,12 +419,16 @@ public sealed class IndexManager : IDisposable
                     var oldVersion = _version;
                     _writer = writer;
                     var snap = writer.AcquireSnapshot();
+                    IndexSnapshot oldSnapshot;
                     lock (_versionLock)
                     {
+                        // Snapshot and version change together, so every lease counts against its own version.
                         _version = version;
                         oldVersion.Retired = true;
+                        oldSnapshot = _published;
+                        _published = snap;
                     }
-                    Publish(snap);
+                    oldSnapshot.DecRef();
                     writer = null;
                     old.Dispose();
                     bool unused;

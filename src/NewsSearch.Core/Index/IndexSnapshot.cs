@@ -156,7 +156,7 @@ internal static class CommitLoader
             }
         }
         throw first is IndexCorruptException ce
-            ? new IndexCorruptException(ce.FileName, "no usable commit in " + folder + "; newest error: " + ce.Message.Split(": ", 2)[^1], first)
+            ? new IndexCorruptException(ce.FileName, "no usable commit in " + folder + "; newest error: " + ce.Message.Split(": ", 2)[^1], first, ce.FormatMismatch)
             : new IOException($"No usable commit in {folder}: {first!.Message}", first);
     }
 

@@ -243,6 +243,8 @@ public sealed class IndexWriter : IDisposable
         {
             EnsureOpen();
             FlushBuffer();
+            // After a bulk load, hand the buffer's memory back rather than let it wait for a distant full GC.
+            if (_buffer.Trim() > 64L << 20) GC.Collect();
             for (int i = _segments.Count - 1; i >= 0; i--)
             {
                 var s = _segments[i];

@@ -72,7 +72,7 @@ internal sealed unsafe class MappedFile : IDisposable
             throw new IndexCorruptException(Name, $"not a '{kind}' file");
         int version = BinaryPrimitives.ReadInt32LittleEndian(head[8..]);
         if (version != IndexFormat.Version)
-            throw new IndexCorruptException(Name, $"format version {version}, this build reads {IndexFormat.Version}");
+            throw new IndexCorruptException(Name, $"format version {version}, this build reads {IndexFormat.Version}", formatMismatch: true);
         if (BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(_pointer + DataEnd, 4)) != IndexFormat.FooterMagic)
             throw new IndexCorruptException(Name, "bad footer (truncated or overwritten)");
     }

@@ -31,11 +31,19 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     private int _skipLastDoc = -1;
     private long _skipDocPtr, _skipPosPtr;
     private bool _peeked;
-    private int _peekLastDoc, _peekDocLen;
-    private long _peekPosLen;
+    private int _peekLastDoc, _peekDocLen, _peekPosUpto;
+    private long _peekPosLen, _peekPosCount;
+    private long _skipPosCount;
+    private int _lastSkipPosUpto;
 
-    private long _posPtr;
-    private int _posToSkip, _posLeft, _lastPos;
+    // Positions: 128-value packed blocks across docs, then a vInt tail; decoded into _posBuf on demand.
+    private readonly long _ttf;
+    private long _posPtr;      // next undecoded position block (or tail) in .pos
+    private long _posIndex;    // index (within the term) of the first position not yet in _posBuf
+    private int[]? _posBuf;
+    private int _posBufIdx, _posBufCount;
+    private long _posToSkip;
+    private int _posLeft, _lastPos;
 
     public SegmentPostingsEnum(FieldReader field, in TermMeta meta, bool withPositions)
     {
@@ -45,7 +53,9 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _fieldHasPositions = field.Meta.HasPositions;
         _withPositions = withPositions;
         _df = meta.DocFreq;
+        _ttf = meta.TotalTermFreq;
         _posPtr = meta.PosFp;
+        if (withPositions) _posBuf = new int[BlockSize];
         if (meta.DocFp < 0)
         {
             _docs[0] = meta.SingletonDoc;
@@ -149,14 +159,21 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
                 long p = _skipPtr;
                 _peekLastDoc = _skipLastDoc + Mem.ReadVInt(_doc, ref p);
                 _peekDocLen = Mem.ReadVInt(_doc, ref p);
-                _peekPosLen = _fieldHasPositions ? Mem.ReadVLong(_doc, ref p) : 0;
+                if (_fieldHasPositions)
+                {
+                    _peekPosLen = Mem.ReadVLong(_doc, ref p);
+                    _peekPosUpto = Mem.ReadVInt(_doc, ref p);
+                    _peekPosCount = Mem.ReadVLong(_doc, ref p);
+                }
                 _skipPtr = p;
                 _peeked = true;
             }
             if (_peekLastDoc >= target) break;
             _skipLastDoc = _peekLastDoc;
+            _lastSkipPosUpto = _peekPosUpto;
             _skipDocPtr += _peekDocLen;
             _skipPosPtr += _peekPosLen;
+            _skipPosCount += _peekPosCount;
             _skipIdx++;
             _peeked = false;
         }
@@ -170,8 +187,11 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
             _bufIdx = -1;
             if (_withPositions)
             {
+                // The next doc's positions start _peekPosUpto values into the block at _skipPosPtr.
                 _posPtr = _skipPosPtr;
-                _posToSkip = 0;
+                _posIndex = _skipPosCount - _lastSkipPosUpto;
+                _posBufIdx = _posBufCount = 0;
+                _posToSkip = _lastSkipPosUpto;
                 _posLeft = 0;
             }
         }
@@ -179,13 +199,49 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
 
     public override int NextPosition()
     {
-        if (_posToSkip > 0)
-        {
-            Mem.SkipVInts(_pos, ref _posPtr, _posToSkip);
-            _posToSkip = 0;
-        }
+        if (_posToSkip > 0) SkipPositions();
+        if (_posBufIdx == _posBufCount) RefillPositions();
         _posLeft--;
-        _lastPos += Mem.ReadVInt(_pos, ref _posPtr);
+        _lastPos += _posBuf![_posBufIdx++];
         return _lastPos;
+    }
+
+    private void RefillPositions()
+    {
+        var buf = _posBuf!;
+        if (_ttf - _posIndex >= BlockSize)
+        {
+            BitPacking.Unpack(_pos, ref _posPtr, buf);
+            _posBufCount = BlockSize;
+        }
+        else
+        {
+            int n = (int)(_ttf - _posIndex);
+            for (int i = 0; i < n; i++) buf[i] = Mem.ReadVInt(_pos, ref _posPtr);
+            _posBufCount = n;
+        }
+        _posIndex += _posBufCount;
+        _posBufIdx = 0;
+    }
+
+    /// <summary>Skips the positions of docs passed over: whole packed blocks without decoding them.</summary>
+    private void SkipPositions()
+    {
+        long n = _posToSkip;
+        _posToSkip = 0;
+        while (n > 0)
+        {
+            int avail = _posBufCount - _posBufIdx;
+            if (n <= avail) { _posBufIdx += (int)n; return; }
+            n -= avail;
+            _posBufIdx = _posBufCount;
+            if (n >= BlockSize && _ttf - _posIndex >= BlockSize)
+            {
+                BitPacking.Skip(_pos, ref _posPtr);
+                _posIndex += BlockSize;
+                n -= BlockSize;
+            }
+            else RefillPositions();
+        }
     }
 }

@@ -49,6 +49,10 @@ internal sealed class SegmentWriter : IDisposable
     private long _termPosFp;
     private long _blockPosFp;
     private int _lastPosition;
+    private readonly int[] _posBuf = new int[BlockSize];
+    private int _posBufCount;
+    private long _termPosCount, _blockPosCount;
+    private readonly ByteBuffer _packScratch = new();
     private readonly ByteBuffer _termDocs = new();
     private readonly ByteBuffer _skip = new();
 
@@ -107,6 +111,9 @@ internal sealed class SegmentWriter : IDisposable
         _blockLastDoc = -1;
         _termPosFp = _pos.Position;
         _blockPosFp = _termPosFp;
+        _posBufCount = 0;
+        _termPosCount = 0;
+        _blockPosCount = 0;
         _termDocs.Clear();
         _skip.Clear();
     }
@@ -127,8 +134,17 @@ internal sealed class SegmentWriter : IDisposable
 
     public void AddPosition(int position)
     {
-        _pos.WriteVInt(position - _lastPosition);
+        _posBuf[_posBufCount++] = position - _lastPosition;
         _lastPosition = position;
+        _termPosCount++;
+        if (_posBufCount == BlockSize)
+        {
+            // Positions go in blocks of 128 (across docs), bit-packed; the term's last < 128 as vInts.
+            _packScratch.Clear();
+            BitPacking.Pack(_posBuf, _packScratch);
+            _pos.WriteBytes(_packScratch.Span);
+            _posBufCount = 0;
+        }
     }
 
     private void FlushDocBlock()
@@ -146,9 +162,14 @@ internal sealed class SegmentWriter : IDisposable
         _skip.WriteVInt(_termDocs.Length - start);
         if (_field.HasPositions)
         {
+            // Where the next doc's positions start: the pending position block's file offset, the index within it,
+            // and how many positions the 128 docs had.
             long posNow = _pos.Position;
             _skip.WriteVLong((ulong)(posNow - _blockPosFp));
+            _skip.WriteVInt(_posBufCount);
+            _skip.WriteVLong((ulong)(_termPosCount - _blockPosCount));
             _blockPosFp = posNow;
+            _blockPosCount = _termPosCount;
         }
         _blockLastDoc = prev;
         _bufCount = 0;
@@ -160,6 +181,8 @@ internal sealed class SegmentWriter : IDisposable
         var f = _field!;
         if (_df == 0) { StartTerm(); return; }
         if (_bufCount == BlockSize && _df > 1) FlushDocBlock(); // a full last block is packed, not left as a tail
+        for (int i = 0; i < _posBufCount; i++) _pos.WriteVInt(_posBuf[i]);
+        _posBufCount = 0;
         long docFp = -1;
         int singleton = -1;
         if (_df == 1)

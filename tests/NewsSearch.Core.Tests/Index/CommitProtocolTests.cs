@@ -127,3 +127,44 @@ public class CommitProtocolTests
         Assert.That(Crc32C.Compute("123456789"u8), Is.EqualTo(0xE3069283u));
     }
 }
+
+public class BitPackingTests
+{
+    [Test]
+    public unsafe void TestPatchedBlocksRoundTripAndSkip()
+    {
+        var rng = new Random(5);
+        var buffer = new NewsSearch.Core.Index.ByteBuffer();
+        var blocks = new List<int[]>();
+        for (int k = 0; k < 200; k++)
+        {
+            var values = new int[128];
+            int kind = k % 5;
+            for (int i = 0; i < 128; i++)
+                values[i] = kind switch
+                {
+                    0 => 0,
+                    1 => rng.Next(1 << rng.Next(1, 31)),
+                    2 => rng.Next(100) == 0 ? rng.Next(int.MaxValue) : rng.Next(8), // outliers: exceptions
+                    3 => int.MaxValue - rng.Next(3),
+                    _ => rng.Next(1000),
+                };
+            blocks.Add(values);
+            NewsSearch.Core.Index.BitPacking.Pack(values, buffer);
+        }
+        var bytes = buffer.Span.ToArray().Concat(new byte[8]).ToArray();
+        fixed (byte* p = bytes)
+        {
+            long pos = 0, skipPos = 0;
+            var decoded = new int[128];
+            foreach (var expected in blocks)
+            {
+                NewsSearch.Core.Index.BitPacking.Unpack(p, ref pos, decoded);
+                Assert.That(decoded, Is.EqualTo(expected));
+                NewsSearch.Core.Index.BitPacking.Skip(p, ref skipPos);
+                Assert.That(skipPos, Is.EqualTo(pos));
+            }
+        }
+        Assert.That(buffer.Length, Is.LessThan(200 * 128 * 4));
+    }
+}

@@ -118,6 +118,22 @@ public class IndexManagerTests
     }
 
     [Test]
+    public void TestIndexOfAnotherFormatVersionIsRebuiltFromTheStore()
+    {
+        _store.UpsertMany([Art("a1", "one", "two"), Art("a2", "three", "four")]);
+        string first;
+        using (var m = Open()) first = m.CurrentVersionFolder;
+        foreach (var commit in Directory.GetFiles(first, "segments_*"))
+            using (var fs = new FileStream(commit, FileMode.Open, FileAccess.Write)) { fs.Position = 8; fs.Write(BitConverter.GetBytes(IndexFormat.Version - 1)); }
+        using var m2 = Open();
+        Assert.That(m2.CurrentVersionFolder, Is.Not.EqualTo(first));
+        Assert.That(Directory.Exists(first), Is.False, "the old-format version is removed");
+        Assert.That(_log.Any(l => l.Contains("format version")), Is.True);
+        using var lease = m2.AcquireSnapshot();
+        Assert.That(lease.Snapshot.LiveIds(), Is.EquivalentTo(new[] { "a1", "a2" }));
+    }
+
+    [Test]
     public void TestSnapshotKeepsMergedAwayFilesUntilReleased()
     {
         using var m = Open();
