@@ -17,7 +17,7 @@ public sealed class IndexCorruptException(string fileName, string message, Excep
     public bool FormatMismatch { get; } = formatMismatch;
 }
 
-/// <summary>Constants and naming of the on-disk format (see docs/notes-index.md).</summary>
+/// <summary>Constants and naming of the on-disk format (see docs/index.md).</summary>
 public static class IndexFormat
 {
     /// <summary>Bumped whenever any file layout changes; older or newer indexes are refused (and rebuilt by the manager).</summary>

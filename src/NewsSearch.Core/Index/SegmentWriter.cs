@@ -10,7 +10,7 @@ public readonly record struct IndexFileInfo(string Name, long Length, uint Check
 /// Encodes one immutable segment. Both a flush of the in-memory buffer and a merge drive it with the same
 /// sequence: per field (in name order) BeginField, then per term (in ordinal order) AddDoc/AddPosition… FinishTerm,
 /// EndField; then norms, doc values, ids; Finish writes the .si and fsyncs every file.
-/// Layout of each file: docs/notes-index.md.
+/// Layout of each file: docs/index.md.
 /// </summary>
 internal sealed class SegmentWriter : IDisposable
 {
