@@ -154,4 +154,12 @@ internal sealed class SegmentTermsEnum : TermsEnum
 
     public override PostingsEnum Postings(bool withPositions) =>
         new SegmentPostingsEnum(_field, in _meta, withPositions && _field.Meta.HasPositions);
+
+    public override PostingsEnum Postings(bool withPositions, PostingsEnum? reuse)
+    {
+        bool positions = withPositions && _field.Meta.HasPositions;
+        if (reuse is not SegmentPostingsEnum e) return new SegmentPostingsEnum(_field, in _meta, positions);
+        e.Reset(_field, in _meta, positions);
+        return e;
+    }
 }

@@ -26,6 +26,16 @@ public abstract class PostingsEnum
 
     /// <summary>Upper bound of the docs this enum yields (its doc freq): used to order clauses cheapest first.</summary>
     public abstract long Cost { get; }
+
+    /// <summary>
+    /// Sets bit d (word d &gt;&gt; 6, bit d &amp; 63) of <paramref name="bits"/> for every doc d that
+    /// <see cref="NextDoc"/> would still return, and leaves the enum exhausted. Implementations may skip
+    /// decoding freqs and positions (a docs-only union, e.g. for prefix queries).
+    /// </summary>
+    public virtual void IntoBitSet(ulong[] bits)
+    {
+        for (int d = NextDoc(); d != NoMoreDocs; d = NextDoc()) bits[d >> 6] |= 1UL << d;
+    }
 }
 
 /// <summary>Iterates a field's terms in ordinal (UTF-16 code unit) order.</summary>
@@ -44,6 +54,14 @@ public abstract class TermsEnum
     public abstract long TotalTermFreq { get; }
 
     public abstract PostingsEnum Postings(bool withPositions);
+
+    /// <summary>
+    /// Postings of the current term, re-using <paramref name="reuse"/> (an enum an earlier call returned, of any
+    /// term, field or segment of the same reader kind) when the implementation can, so expanding many terms does
+    /// not allocate an enum per term. The returned enum may be <paramref name="reuse"/> itself: the caller must be
+    /// done with it. Without reuse support this is <see cref="Postings(bool)"/>.
+    /// </summary>
+    public virtual PostingsEnum Postings(bool withPositions, PostingsEnum? reuse) => Postings(withPositions);
 }
 
 /// <summary>Per-field statistics a similarity needs, over one segment or a whole snapshot.</summary>

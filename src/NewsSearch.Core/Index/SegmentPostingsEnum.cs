@@ -8,27 +8,29 @@ namespace NewsSearch.Core.Index;
 internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
 {
     private const int BlockSize = IndexFormat.BlockSize;
-    private readonly byte* _doc;
-    private readonly byte* _pos;
-    private readonly bool _hasFreqs;
-    private readonly bool _fieldHasPositions;
-    private readonly bool _withPositions;
-    private readonly int _df;
+    // Everything below is per term: Reset re-targets a used enum at another term (any field, any segment),
+    // so a prefix expansion over thousands of terms allocates one enum instead of one per term.
+    private byte* _doc;
+    private byte* _pos;
+    private bool _hasFreqs;
+    private bool _fieldHasPositions;
+    private bool _withPositions;
+    private int _df;
 
     private readonly int[] _docs = new int[BlockSize];
     private readonly int[] _freqs = new int[BlockSize];
-    private int _bufIdx = -1, _bufCount;
-    private int _docId = -1;
+    private int _bufIdx, _bufCount;
+    private int _docId;
     private int _docsLoaded;
 
-    private readonly int _numFull;
+    private int _numFull;
     private int _blockIndex;
     private long _docPtr;
-    private int _prevLastDoc = -1;
+    private int _prevLastDoc;
 
     private long _skipPtr;
     private int _skipIdx;
-    private int _skipLastDoc = -1;
+    private int _skipLastDoc;
     private long _skipDocPtr, _skipPosPtr;
     private bool _peeked;
     private int _peekLastDoc, _peekDocLen, _peekPosUpto;
@@ -37,7 +39,7 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     private int _lastSkipPosUpto;
 
     // Positions: 128-value packed blocks across docs, then a vInt tail; decoded into _posBuf on demand.
-    private readonly long _ttf;
+    private long _ttf;
     private long _posPtr;      // next undecoded position block (or tail) in .pos
     private long _posIndex;    // index (within the term) of the first position not yet in _posBuf
     private int[]? _posBuf;
@@ -45,7 +47,11 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     private long _posToSkip;
     private int _posLeft, _lastPos;
 
-    public SegmentPostingsEnum(FieldReader field, in TermMeta meta, bool withPositions)
+    public SegmentPostingsEnum(FieldReader field, in TermMeta meta, bool withPositions) =>
+        Reset(field, in meta, withPositions);
+
+    /// <summary>Positions this enum on another term, as a new enum would be (buffers are kept).</summary>
+    public void Reset(FieldReader field, in TermMeta meta, bool withPositions)
     {
         _doc = field.Core.Doc.Pointer;
         _pos = field.Core.Pos.Pointer;
@@ -55,17 +61,35 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _df = meta.DocFreq;
         _ttf = meta.TotalTermFreq;
         _posPtr = meta.PosFp;
-        if (withPositions) _posBuf = new int[BlockSize];
+        if (withPositions) _posBuf ??= new int[BlockSize];
+        _bufIdx = -1;
+        _docId = -1;
+        _prevLastDoc = -1;
+        _blockIndex = 0;
+        _skipIdx = 0;
+        _skipLastDoc = -1;
+        _peeked = false;
+        _skipPosCount = 0;
+        _lastSkipPosUpto = 0;
+        _posIndex = 0;
+        _posBufIdx = _posBufCount = 0;
+        _posToSkip = 0;
+        _posLeft = _lastPos = 0;
         if (meta.DocFp < 0)
         {
             _docs[0] = meta.SingletonDoc;
             _freqs[0] = (int)meta.TotalTermFreq;
             _bufCount = 1;
             _docsLoaded = 1;
+            _numFull = 0;
+            _docPtr = _skipPtr = _skipDocPtr = _skipPosPtr = 0;
             return;
         }
+        _bufCount = 0;
+        _docsLoaded = 0;
         long p = meta.DocFp;
         _numFull = _df / BlockSize;
+        _skipPtr = 0;
         if (_numFull > 0)
         {
             int skipLen = Mem.ReadVInt(_doc, ref p);
@@ -120,6 +144,46 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _blockIndex++;
         _bufIdx = -1;
         return true;
+    }
+
+    /// <summary>Docs-only union: unpacks doc blocks straight into the bitset and skips freq blocks undecoded.</summary>
+    public override void IntoBitSet(ulong[] bits)
+    {
+        for (int i = _bufIdx + 1; i < _bufCount; i++)
+        {
+            int d = _docs[i];
+            bits[d >> 6] |= 1UL << d;
+        }
+        int prev = _prevLastDoc;
+        var docs = _docs;
+        while (_blockIndex < _numFull && _docsLoaded < _df)
+        {
+            BitPacking.Unpack(_doc, ref _docPtr, docs);
+            for (int i = 0; i < BlockSize; i++)
+            {
+                prev += docs[i] + 1;
+                bits[prev >> 6] |= 1UL << prev;
+            }
+            if (_hasFreqs) BitPacking.Skip(_doc, ref _docPtr);
+            _blockIndex++;
+            _docsLoaded += BlockSize;
+        }
+        for (int n = _df - _docsLoaded; n > 0; n--)
+        {
+            int code = Mem.ReadVInt(_doc, ref _docPtr);
+            if (_hasFreqs)
+            {
+                if ((code & 1) == 0) Mem.SkipVInts(_doc, ref _docPtr, 1);
+                code >>>= 1;
+            }
+            prev += code + 1;
+            bits[prev >> 6] |= 1UL << prev;
+        }
+        _docsLoaded = _df;
+        _prevLastDoc = prev;
+        _bufIdx = _bufCount = 0;
+        _posLeft = 0;
+        _docId = NoMoreDocs;
     }
 
     public override int NextDoc()

@@ -26,30 +26,55 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
 
     private sealed class PrefixWeight(PrefixQuery query, float score) : Weight
     {
+        // One postings enum serves every expanded term of every segment (two int[128] buffers per query instead of
+        // per term), and a bitset whose scorer ran to the end serves the next segment. Taken and given back with
+        // Interlocked so a weight used from two threads would merely allocate, never share.
+        private PostingsEnum? _spareEnum;
+        private ulong[]? _spareBits;
+        private Action<ulong[]>? _release;
+
         public override Scorer? GetScorer(LeafReader leaf)
         {
             var terms = leaf.GetTerms(query.Field);
             if (terms is null || leaf.MaxDoc == 0 || !terms.SeekCeil(query.Prefix)) return null;
-            var bits = new ulong[(leaf.MaxDoc + 63) >> 6];
+            int words = (leaf.MaxDoc + 63) >> 6;
+            var bits = Interlocked.Exchange(ref _spareBits, null);
+            if (bits is null || bits.Length < words) bits = new ulong[words];
+            else Array.Clear(bits, 0, words);
+            var postings = Interlocked.Exchange(ref _spareEnum, null);
             int expanded = 0;
             long count = 0;
             do
             {
                 if (!terms.Term.StartsWith(query.Prefix, StringComparison.Ordinal)) break;
-                var postings = terms.Postings(withPositions: false);
-                for (int d = postings.NextDoc(); d != PostingsEnum.NoMoreDocs; d = postings.NextDoc())
-                    bits[d >> 6] |= 1UL << (d & 63);
+                // Docs only: the union needs neither freqs nor positions.
+                postings = terms.Postings(withPositions: false, postings);
+                postings.IntoBitSet(bits);
                 count += terms.DocFreq;
             } while (++expanded < query.MaxExpansions && terms.Next());
-            if (count == 0) return null;
-            return new BitSetScorer(bits, leaf.MaxDoc, Math.Min(count, leaf.MaxDoc), score);
+            if (postings is not null) _spareEnum = postings;
+            if (count == 0)
+            {
+                _spareBits = bits;
+                return null;
+            }
+            return new BitSetScorer(bits, leaf.MaxDoc, Math.Min(count, leaf.MaxDoc), score, _release ??= Release);
         }
+
+        private void Release(ulong[] bits) => _spareBits = bits;
     }
 }
 
-/// <summary>Iterates the set bits of a per-segment bitset with a constant score.</summary>
-internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float score) : Scorer
+/// <summary>
+/// Iterates the set bits of a per-segment bitset (the first (maxDoc + 63) / 64 words of <paramref name="bits"/>)
+/// with a constant score. Once exhausted it hands the bitset to <paramref name="release"/> for reuse and never
+/// reads it again.
+/// </summary>
+internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float score, Action<ulong[]>? release = null)
+    : Scorer
 {
+    private ulong[]? _bits = bits;
+    private readonly int _words = (maxDoc + 63) >> 6;
     private int _doc = -1;
 
     public override int DocId => _doc;
@@ -60,16 +85,25 @@ internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float sc
 
     public override int Advance(int target)
     {
-        if (target >= maxDoc) return _doc = NoMoreDocs;
+        var b = _bits;
+        if (b is null) return _doc = NoMoreDocs;
+        if (target >= maxDoc) return Exhausted(b);
         int word = target >> 6;
-        ulong w = bits[word] & (ulong.MaxValue << (target & 63));
+        ulong w = b[word] & (ulong.MaxValue << (target & 63));
         while (w == 0)
         {
-            if (++word >= bits.Length) return _doc = NoMoreDocs;
-            w = bits[word];
+            if (++word >= _words) return Exhausted(b);
+            w = b[word];
         }
         int doc = (word << 6) + BitOperations.TrailingZeroCount(w);
-        return _doc = doc < maxDoc ? doc : NoMoreDocs;
+        return doc < maxDoc ? _doc = doc : Exhausted(b);
+    }
+
+    private int Exhausted(ulong[] b)
+    {
+        _bits = null;
+        release?.Invoke(b);
+        return _doc = NoMoreDocs;
     }
 
     public override float Score() => score;

@@ -111,6 +111,16 @@ internal sealed class MemoryLeafReader : LeafReader
     {
         private int _i = -1;
         private int _posIndex;
+
+        /// <summary>Re-targets this enum at another term's postings (the reuse path of the reader API).</summary>
+        public MemoryPostings Reset(List<(int Doc, int[] Positions)> other)
+        {
+            postings = other;
+            _i = -1;
+            _posIndex = 0;
+            return this;
+        }
+
         public override int DocId => _i < 0 ? -1 : _i >= postings.Count ? NoMoreDocs : postings[_i].Doc;
         public override int NextDoc() { _i++; _posIndex = 0; return DocId; }
         public override int Advance(int target)
@@ -141,6 +151,8 @@ internal sealed class MemoryLeafReader : LeafReader
         public override int DocFreq => terms[_keys[_i]].Count;
         public override long TotalTermFreq => terms[_keys[_i]].Sum(p => (long)p.Positions.Length);
         public override PostingsEnum Postings(bool withPositions) => new MemoryPostings(terms[_keys[_i]]);
+        public override PostingsEnum Postings(bool withPositions, PostingsEnum? reuse) =>
+            reuse is MemoryPostings m ? m.Reset(terms[_keys[_i]]) : new MemoryPostings(terms[_keys[_i]]);
     }
 }
 
