@@ -102,6 +102,13 @@ public abstract class LeafReader
     /// <summary>Number of tokens the field had in the doc (the BM25 length; may be quantized like Lucene's norms).</summary>
     public abstract int GetFieldLength(string field, int doc);
 
+    /// <summary>
+    /// The field lengths of one field, looked up once: scorers hold this per segment and call
+    /// <see cref="FieldLengths.Get"/> per doc instead of <see cref="GetFieldLength"/> (which finds the field by name
+    /// on every call). Same values as <see cref="GetFieldLength"/>. This default defers to it.
+    /// </summary>
+    public virtual FieldLengths GetFieldLengths(string field) => new(this, field);
+
     /// <summary>The article id of a doc.</summary>
     public abstract string GetId(int doc);
 
@@ -110,4 +117,50 @@ public abstract class LeafReader
 
     /// <summary>A sorted doc value (e.g. <see cref="NewsFields.Section"/>), or null when absent.</summary>
     public abstract string? GetSortedValue(string field, int doc);
+}
+
+/// <summary>
+/// Field lengths (norms) of one field in one segment, for the BM25 length normalization. A small struct a scorer
+/// keeps per segment: reads the memory-mapped norms of an on-disk segment directly (1, 2 or 4 bytes per doc),
+/// an array, or, for a reader without its own accessor, <see cref="LeafReader.GetFieldLength"/>.
+/// <c>default</c> (a field without norms) gives 0 for every doc. Valid while the segment is (doc &lt; MaxDoc,
+/// unchecked for mapped norms).
+/// </summary>
+public readonly unsafe struct FieldLengths
+{
+    private readonly byte* _norms;
+    private readonly int _width;          // 1, 2 or 4 for mapped norms, else 0
+    private readonly int[]? _values;
+    private readonly LeafReader? _leaf;
+    private readonly string? _field;
+
+    internal FieldLengths(byte* norms, int width)
+    {
+        if (width is not (1 or 2 or 4)) throw new ArgumentOutOfRangeException(nameof(width));
+        _norms = norms;
+        _width = width;
+    }
+
+    /// <summary>Lengths held in an array indexed by doc.</summary>
+    public FieldLengths(int[] values) => _values = values ?? throw new ArgumentNullException(nameof(values));
+
+    /// <summary>Defers to <see cref="LeafReader.GetFieldLength"/> (a reader without a faster accessor).</summary>
+    public FieldLengths(LeafReader leaf, string field)
+    {
+        _leaf = leaf ?? throw new ArgumentNullException(nameof(leaf));
+        _field = field ?? throw new ArgumentNullException(nameof(field));
+    }
+
+    /// <summary>Length of the field in <paramref name="doc"/>.</summary>
+    public int Get(int doc)
+    {
+        switch (_width)
+        {
+            case 1: return _norms[doc];
+            case 2: return System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(_norms + 2L * doc);
+            case 4: return System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(_norms + 4L * doc);
+        }
+        if (_values is not null) return _values[doc];
+        return _leaf is not null ? _leaf.GetFieldLength(_field!, doc) : 0;
+    }
 }

@@ -94,17 +94,12 @@ internal sealed unsafe class SegmentCore
         return 0;
     }
 
-    public int GetFieldLength(string field, int doc)
-    {
-        if (!_fields.TryGetValue(field, out var f) || !f.Meta.HasNorms) return 0;
-        byte* p = Nrm.Pointer + f.Meta.NormsOffset;
-        return f.Meta.NormsWidth switch
-        {
-            1 => p[doc],
-            2 => Unsafe.ReadUnaligned<ushort>(p + 2L * doc),
-            _ => Unsafe.ReadUnaligned<int>(p + 4L * doc),
-        };
-    }
+    public FieldLengths GetFieldLengths(string field) =>
+        _fields.TryGetValue(field, out var f) && f.Meta.HasNorms
+            ? new FieldLengths(Nrm.Pointer + f.Meta.NormsOffset, f.Meta.NormsWidth)
+            : default;
+
+    public int GetFieldLength(string field, int doc) => GetFieldLengths(field).Get(doc);
 
     public long GetNumeric(string field, int doc, long missing)
     {

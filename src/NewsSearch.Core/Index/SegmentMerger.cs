@@ -76,8 +76,9 @@ internal static class SegmentMerger
                 for (int s = 0; s < sources.Count; s++)
                 {
                     var map = docMaps[s];
+                    var norms = sources[s].Core.GetFieldLengths(field);
                     for (int d = 0; d < map.Length; d++)
-                        if (map[d] >= 0) lengths[map[d]] = sources[s].Core.GetFieldLength(field, d);
+                        if (map[d] >= 0) lengths[map[d]] = norms.Get(d);
                 }
                 w.WriteNorms(field, lengths);
             }

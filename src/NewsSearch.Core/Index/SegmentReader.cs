@@ -123,6 +123,8 @@ public sealed class SegmentReader : LeafReader
 
     public override int GetFieldLength(string field, int doc) => Core.GetFieldLength(field, doc);
 
+    public override FieldLengths GetFieldLengths(string field) => Core.GetFieldLengths(field);
+
     public override string GetId(int doc) => Core.GetId(doc);
 
     public override long GetNumericValue(string field, int doc, long missing = long.MinValue) => Core.GetNumeric(field, doc, missing);

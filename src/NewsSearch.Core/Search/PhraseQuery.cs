@@ -68,7 +68,8 @@ public sealed class PhraseQuery : Query
                 if (p is null) return null;
                 postings[i] = p;
             }
-            return new ExactPhraseScorer(postings, query.Positions, sim, needsScores, leaf, query.Field);
+            return new ExactPhraseScorer(postings, query.Positions, sim, needsScores,
+                needsScores ? leaf.GetFieldLengths(query.Field) : default);
         }
     }
 }
@@ -85,13 +86,12 @@ internal sealed class ExactPhraseScorer : Scorer
     private readonly int[] _counts;
     private readonly BM25Scorer _sim;
     private readonly bool _needsScores;
-    private readonly LeafReader _leaf;
-    private readonly string _field;
+    private readonly FieldLengths _lengths;
     private int _doc = -1;
     private int _freq;
 
     public ExactPhraseScorer(PostingsEnum[] postings, IReadOnlyList<int> offsets, BM25Scorer sim, bool needsScores,
-        LeafReader leaf, string field)
+        FieldLengths lengths)
     {
         var order = Enumerable.Range(0, postings.Length).OrderBy(i => postings[i].Cost).ToArray();
         _postings = order.Select(i => postings[i]).ToArray();
@@ -100,8 +100,7 @@ internal sealed class ExactPhraseScorer : Scorer
         _counts = new int[postings.Length];
         _sim = sim;
         _needsScores = needsScores;
-        _leaf = leaf;
-        _field = field;
+        _lengths = lengths;
     }
 
     public override int DocId => _doc;
@@ -175,7 +174,7 @@ internal sealed class ExactPhraseScorer : Scorer
     }
 
     public override float Score() =>
-        _needsScores ? _sim.Score(_freq, _leaf.GetFieldLength(_field, _doc)) : 0f;
+        _needsScores ? _sim.Score(_freq, _lengths.Get(_doc)) : 0f;
 
     public override float ScoreUpperBound() => _needsScores ? _sim.UpperBound(_freq) : 0f;
 }

@@ -30,19 +30,19 @@ public sealed class TermQuery(string field, string term) : Query
             var postings = leaf.GetPostings(query.Field, query.Term, withPositions: false);
             if (postings is null) return null;
             return needsScores
-                ? new TermScorer(postings, sim, leaf, query.Field)
+                ? new TermScorer(postings, sim, leaf.GetFieldLengths(query.Field))
                 : new ConstantScorer(new PostingsScorer(postings), 0f);
         }
     }
 }
 
-/// <summary>Scores a term's postings with BM25 using the field length of each document.</summary>
-internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, LeafReader leaf, string field) : Scorer
+/// <summary>Scores a term's postings with BM25 using the field length of each document (norms looked up once per segment).</summary>
+internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLengths lengths) : Scorer
 {
     public override int DocId => postings.DocId;
     public override int NextDoc() => postings.NextDoc();
     public override int Advance(int target) => postings.Advance(target);
-    public override float Score() => sim.Score(postings.Freq, leaf.GetFieldLength(field, postings.DocId));
+    public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
     public override float ScoreUpperBound() => sim.UpperBound(postings.Freq);
     public override long Cost => postings.Cost;
 }

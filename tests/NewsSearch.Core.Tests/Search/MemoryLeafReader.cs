@@ -102,6 +102,8 @@ internal sealed class MemoryLeafReader : LeafReader
     }
 
     public override int GetFieldLength(string field, int doc) => _lengths.TryGetValue(field, out var l) ? l[doc] : 1;
+    public override FieldLengths GetFieldLengths(string field) =>
+        _lengths.TryGetValue(field, out var l) ? new FieldLengths(l) : base.GetFieldLengths(field);
     public override string GetId(int doc) => _ids[doc];
     public override long GetNumericValue(string field, int doc, long missing = long.MinValue) =>
         _numeric.TryGetValue(field, out var v) ? v[doc] : missing;
