@@ -130,9 +130,7 @@ public readonly unsafe struct FieldLengths
 {
     private readonly byte* _norms;
     private readonly int _width;          // 1, 2 or 4 for mapped norms, else 0
-    private readonly int[]? _values;
-    private readonly LeafReader? _leaf;
-    private readonly string? _field;
+    private readonly object? _other;      // int[] or ReaderField; one field keeps scorers that hold this small
 
     internal FieldLengths(byte* norms, int width)
     {
@@ -142,14 +140,11 @@ public readonly unsafe struct FieldLengths
     }
 
     /// <summary>Lengths held in an array indexed by doc.</summary>
-    public FieldLengths(int[] values) => _values = values ?? throw new ArgumentNullException(nameof(values));
+    public FieldLengths(int[] values) => _other = values ?? throw new ArgumentNullException(nameof(values));
 
     /// <summary>Defers to <see cref="LeafReader.GetFieldLength"/> (a reader without a faster accessor).</summary>
-    public FieldLengths(LeafReader leaf, string field)
-    {
-        _leaf = leaf ?? throw new ArgumentNullException(nameof(leaf));
-        _field = field ?? throw new ArgumentNullException(nameof(field));
-    }
+    public FieldLengths(LeafReader leaf, string field) => _other = new ReaderField(
+        leaf ?? throw new ArgumentNullException(nameof(leaf)), field ?? throw new ArgumentNullException(nameof(field)));
 
     /// <summary>Length of the field in <paramref name="doc"/>.</summary>
     public int Get(int doc)
@@ -160,7 +155,13 @@ public readonly unsafe struct FieldLengths
             case 2: return System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(_norms + 2L * doc);
             case 4: return System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(_norms + 4L * doc);
         }
-        if (_values is not null) return _values[doc];
-        return _leaf is not null ? _leaf.GetFieldLength(_field!, doc) : 0;
+        return _other switch
+        {
+            int[] values => values[doc],
+            ReaderField rf => rf.Leaf.GetFieldLength(rf.Field, doc),
+            _ => 0,
+        };
     }
+
+    private sealed record ReaderField(LeafReader Leaf, string Field);
 }

@@ -111,8 +111,14 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
             return main;
         }
 
-        private static Scorer Disjunction(List<Scorer> scorers, int msm) =>
-            scorers.Count == 1 && msm <= 1 ? scorers[0] : new DisjunctionScorer(scorers, msm);
+        private static Scorer Disjunction(List<Scorer> scorers, int msm)
+        {
+            if (scorers.Count == 1 && msm <= 1) return scorers[0];
+            // Prefix clauses only (a single Han character over title.cjk and body.cjk): OR the bitsets word by word.
+            if (msm <= 1 && scorers.TrueForAll(s => s is BitSetScorer))
+                return new BitSetUnionScorer(scorers.ConvertAll(s => (BitSetScorer)s).ToArray());
+            return new DisjunctionScorer(scorers, msm);
+        }
     }
 }
 

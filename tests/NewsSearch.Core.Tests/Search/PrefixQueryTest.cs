@@ -61,5 +61,23 @@ public class PrefixQueryTest
             var expectedBoth = expected.Count(id => bodies[id].Split(' ').Contains("w7"));
             Assert.That(searcher.Count(both), Is.EqualTo(expectedBoth), prefix + " +w7");
         }
+
+        // Two prefixes ORed (the single-Han-character shape): each doc scores the sum of the boosts it matches.
+        bool Holds(string id, string p) => bodies[id].Split(' ').Any(t => t.StartsWith(p, StringComparison.Ordinal));
+        var either = new BooleanQuery([new(new BoostQuery(new PrefixQuery(NewsFields.Body, "w1"), 0.6f), Occur.Should),
+            new(new BoostQuery(new PrefixQuery(NewsFields.Body, "w2"), 0.3f), Occur.Should)]);
+        var union = bodies.Keys.Where(id => Holds(id, "w1") || Holds(id, "w2")).ToList();
+        Assert.That(union.Count(id => Holds(id, "w1") && Holds(id, "w2")), Is.GreaterThan(10));
+        Assert.That(union.Count(id => Holds(id, "w2") && !Holds(id, "w1")), Is.GreaterThan(10));
+        var all = searcher.Search(either, 10_000);
+        Assert.That(all.TotalHits, Is.EqualTo(union.Count));
+        Assert.That(all.ScoreDocs.ToDictionary(h => searcher.GetId(h.Doc), h => h.Score),
+            Is.EquivalentTo(union.ToDictionary(id => id, id => (Holds(id, "w1") ? 0.6f : 0f) + (Holds(id, "w2") ? 0.3f : 0f))));
+        var top5 = searcher.Search(either, 5).ScoreDocs.Select(h => searcher.GetId(h.Doc));
+        Assert.That(top5, Is.EqualTo(all.ScoreDocs.Take(5).Select(h => searcher.GetId(h.Doc))), "top 5 = best 5 of the full ranking");
+        Assert.That(searcher.Count(either), Is.EqualTo(union.Count));
+        // Both prefixes required (minimumShouldMatch 2 keeps the general disjunction).
+        var bothPrefixes = new BooleanQuery(either.Clauses, minimumShouldMatch: 2);
+        Assert.That(searcher.Count(bothPrefixes), Is.EqualTo(union.Count(id => Holds(id, "w1") && Holds(id, "w2"))));
     }
 }
