@@ -2,6 +2,13 @@ using System.CommandLine;
 using NewsSearch.Cli;
 using NewsSearch.Cli.Commands;
 
+// Plain text when piped or redirected: no escape codes in files and pipes.
+if (Console.IsOutputRedirected)
+{
+    Spectre.Console.AnsiConsole.Profile.Capabilities.Ansi = false;
+    Spectre.Console.AnsiConsole.Profile.Capabilities.ColorSystem = Spectre.Console.ColorSystem.NoColors;
+}
+
 var globals = new CliGlobals();
 var root = new RootCommand("NewsSearch: full-text search for a Chinese city newspaper");
 root.Options.Add(globals.Data);
