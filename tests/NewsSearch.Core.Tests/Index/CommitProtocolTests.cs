@@ -4,23 +4,12 @@ using static NewsSearch.Core.Tests.Index.IndexTestKit;
 
 namespace NewsSearch.Core.Tests.Index;
 
-public class CommitProtocolTests
+public class CommitProtocolTests : TempFolderTest
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void SetUp() => _folder = NewTempFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
-    }
-
     /// <summary>Two commits: the first with docs a,b; the second adds c in a new segment.</summary>
     private (CommitPoint First, CommitPoint Second) TwoCommits()
     {
-        using var w = IndexWriter.Open(_folder, Config());
+        using var w = IndexWriter.Open(Folder, Config());
         w.AddDocument(MakeDoc("a", "t", "x y"));
         w.AddDocument(MakeDoc("b", "t", "y z"));
         var first = w.Commit(1);
@@ -43,11 +32,11 @@ public class CommitProtocolTests
     {
         var (first, _) = TwoCommits();
         string victim = first.Segments[0].Files.First(f => f.Name.EndsWith(".doc") || f.Name.EndsWith(".pos")).Name;
-        FlipByte(Path.Combine(_folder, victim), 14);
-        var e = Assert.Throws<IndexCorruptException>(() => IndexSnapshot.Open(_folder))!;
+        FlipByte(Path.Combine(Folder, victim), 14);
+        var e = Assert.Throws<IndexCorruptException>(() => IndexSnapshot.Open(Folder))!;
         Assert.That(e.FileName, Is.EqualTo(victim));
         Assert.That(e.Message, Does.Contain(victim));
-        Assert.Throws<IndexCorruptException>(() => IndexWriter.Open(_folder, Config()).Dispose());
+        Assert.Throws<IndexCorruptException>(() => IndexWriter.Open(Folder, Config()).Dispose());
     }
 
     [Test]
@@ -55,9 +44,9 @@ public class CommitProtocolTests
     {
         var (_, second) = TwoCommits();
         string victim = second.Segments[1].Files.First(f => f.Name.EndsWith(".tim")).Name;
-        FlipByte(Path.Combine(_folder, victim), 13);
+        FlipByte(Path.Combine(Folder, victim), 13);
         var log = new List<string>();
-        using var s = IndexSnapshot.Open(_folder, log: log.Add);
+        using var s = IndexSnapshot.Open(Folder, log: log.Add);
         Assert.That(s.Generation, Is.EqualTo(1));
         Assert.That(s.StoreSequence, Is.EqualTo(1));
         Assert.That(s.LiveIds(), Is.EquivalentTo(new[] { "a", "b" }));
@@ -68,9 +57,9 @@ public class CommitProtocolTests
     public void TestTruncatedCommitPointIsSkipped()
     {
         var (_, second) = TwoCommits();
-        string path = Path.Combine(_folder, second.FileName);
+        string path = Path.Combine(Folder, second.FileName);
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write)) fs.SetLength(fs.Length - 3);
-        using var s = IndexSnapshot.Open(_folder);
+        using var s = IndexSnapshot.Open(Folder);
         Assert.That(s.Generation, Is.EqualTo(1));
     }
 
@@ -79,8 +68,8 @@ public class CommitProtocolTests
     {
         var (first, _) = TwoCommits();
         string victim = first.Segments[0].Files.First(f => f.Name.EndsWith(".tip")).Name;
-        using (var fs = new FileStream(Path.Combine(_folder, victim), FileMode.Open, FileAccess.Write)) fs.SetLength(fs.Length - 1);
-        var e = Assert.Throws<IndexCorruptException>(() => IndexSnapshot.Open(_folder))!;
+        using (var fs = new FileStream(Path.Combine(Folder, victim), FileMode.Open, FileAccess.Write)) fs.SetLength(fs.Length - 1);
+        var e = Assert.Throws<IndexCorruptException>(() => IndexSnapshot.Open(Folder))!;
         Assert.That(e.Message, Does.Contain(victim).And.Contain("truncated"));
     }
 
@@ -88,35 +77,35 @@ public class CommitProtocolTests
     public void TestWriterOpenRemovesLeftoversOfUnfinishedCommits()
     {
         TwoCommits();
-        File.WriteAllText(Path.Combine(_folder, "pending_segments_3"), "partial");
-        File.WriteAllText(Path.Combine(_folder, "_z.tim"), "half a segment");
-        File.WriteAllText(Path.Combine(_folder, "notes.txt"), "not ours");
-        using (var w = IndexWriter.Open(_folder, Config()))
+        File.WriteAllText(Path.Combine(Folder, "pending_segments_3"), "partial");
+        File.WriteAllText(Path.Combine(Folder, "_z.tim"), "half a segment");
+        File.WriteAllText(Path.Combine(Folder, "notes.txt"), "not ours");
+        using (var w = IndexWriter.Open(Folder, Config()))
         {
             Assert.That(w.LastCommit.Generation, Is.EqualTo(2));
         }
-        Assert.That(File.Exists(Path.Combine(_folder, "pending_segments_3")), Is.False);
-        Assert.That(File.Exists(Path.Combine(_folder, "_z.tim")), Is.False);
-        Assert.That(File.Exists(Path.Combine(_folder, "notes.txt")), Is.True, "files that are not ours are left alone");
+        Assert.That(File.Exists(Path.Combine(Folder, "pending_segments_3")), Is.False);
+        Assert.That(File.Exists(Path.Combine(Folder, "_z.tim")), Is.False);
+        Assert.That(File.Exists(Path.Combine(Folder, "notes.txt")), Is.True, "files that are not ours are left alone");
     }
 
     [Test]
     public void TestSecondWriterIsRefusedByTheWriteLock()
     {
-        using var w = IndexWriter.Open(_folder, Config());
-        Assert.Throws<IndexLockedException>(() => IndexWriter.Open(_folder, Config()));
+        using var w = IndexWriter.Open(Folder, Config());
+        Assert.Throws<IndexLockedException>(() => IndexWriter.Open(Folder, Config()));
     }
 
     [Test]
     public void TestUncommittedDocumentsAreNotVisibleAndOnlyKeptCommitsRemain()
     {
-        using (var w = IndexWriter.Open(_folder, Config()))
+        using (var w = IndexWriter.Open(Folder, Config()))
         {
             for (int i = 0; i < 4; i++) { w.AddDocument(MakeDoc("d" + i, "t", "b")); w.Commit(i + 1); }
             w.AddDocument(MakeDoc("lost", "t", "b"));
         }
-        Assert.That(CommitPoint.ListGenerations(_folder), Is.EqualTo(new long[] { 4, 3 }), "the newest two commits are kept");
-        using var s = IndexSnapshot.Open(_folder);
+        Assert.That(CommitPoint.ListGenerations(Folder), Is.EqualTo(new long[] { 4, 3 }), "the newest two commits are kept");
+        using var s = IndexSnapshot.Open(Folder);
         Assert.That(s.LiveIds(), Is.EquivalentTo(new[] { "d0", "d1", "d2", "d3" }));
     }
 

@@ -5,25 +5,14 @@ using static NewsSearch.Core.Tests.Index.IndexTestKit;
 namespace NewsSearch.Core.Tests.Index;
 
 /// <summary>LeafReader.GetFieldLengths (the per-segment norms accessor) against GetFieldLength.</summary>
-public class FieldLengthsTests
+public class FieldLengthsTests : TempFolderTest
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void SetUp() => _folder = NewTempFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
-    }
-
     [Test]
     public void TestAccessorEqualsGetFieldLengthForNormWidthsOneTwoAndFour()
     {
         var rng = new Random(17);
         var expected = new Dictionary<string, int>();
-        using (var w = IndexWriter.Open(_folder, Config(policy: new TieredMergePolicy { SegmentsPerTier = 1000 })))
+        using (var w = IndexWriter.Open(Folder, Config(policy: new TieredMergePolicy { SegmentsPerTier = 1000 })))
         {
             // Segment 1: short bodies (1-byte norms); 2: one body of 300 tokens (2 bytes); 3: one of 70,000 (4 bytes).
             foreach (int longest in new[] { 0, 300, 70_000 })
@@ -38,7 +27,7 @@ public class FieldLengthsTests
                 w.Commit(expected.Count);
             }
         }
-        using var s = IndexSnapshot.Open(_folder);
+        using var s = IndexSnapshot.Open(Folder);
         Assert.That(s.Segments, Has.Count.EqualTo(3));
         foreach (var leaf in s.Segments)
         {
@@ -61,12 +50,12 @@ public class FieldLengthsTests
     {
         Assert.That(new FieldLengths([4, 0, 9]).Get(2), Is.EqualTo(9));
         Assert.That(default(FieldLengths).Get(5), Is.EqualTo(0));
-        using (var w = IndexWriter.Open(_folder, Config()))
+        using (var w = IndexWriter.Open(Folder, Config()))
         {
             w.AddDocument(MakeDoc("a", "t", "one two three"));
             w.Commit(1);
         }
-        using var s = IndexSnapshot.Open(_folder);
+        using var s = IndexSnapshot.Open(Folder);
         // The constructor any LeafReader without its own accessor gets: defers to GetFieldLength.
         Assert.That(new FieldLengths(s.Segments[0], NewsFields.Body).Get(0), Is.EqualTo(3));
     }

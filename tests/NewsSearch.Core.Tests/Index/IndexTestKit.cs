@@ -138,3 +138,18 @@ internal static class IndexTestKit
             Assert.That(actual[key], Is.EqualTo(value), $"postings of {key}");
     }
 }
+
+/// <summary>A fresh temporary folder per test (<see cref="Folder"/>), deleted afterwards.</summary>
+public abstract class TempFolderTest
+{
+    protected string Folder { get; private set; } = "";
+
+    [SetUp]
+    public void CreateFolder() => Folder = IndexTestKit.NewTempFolder();
+
+    [TearDown]
+    public void DeleteFolder()
+    {
+        try { Directory.Delete(Folder, true); } catch (IOException) { }
+    }
+}

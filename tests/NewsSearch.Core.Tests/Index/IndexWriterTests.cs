@@ -4,30 +4,19 @@ using static NewsSearch.Core.Tests.Index.IndexTestKit;
 
 namespace NewsSearch.Core.Tests.Index;
 
-public class IndexWriterTests
+public class IndexWriterTests : TempFolderTest
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void SetUp() => _folder = NewTempFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
-    }
-
     [Test]
     public void TestRoundTripOfTermsPositionsNormsAndDocValues()
     {
-        using (var w = IndexWriter.Open(_folder, Config()))
+        using (var w = IndexWriter.Open(Folder, Config()))
         {
             w.AddDocument(MakeDoc("a", "Hello World", "the cat sat on the mat", "City", 19000, "Li Lei", "Han Meimei"));
             w.AddDocument(MakeDoc("b", "Second title", "the dog", null, null));
             w.AddDocument(MakeDoc("c", "hello again", "cat cat cat", "Sports", -5));
             w.Commit(42);
         }
-        using var s = IndexSnapshot.Open(_folder);
+        using var s = IndexSnapshot.Open(Folder);
         Assert.That(s.NumDocs, Is.EqualTo(3));
         Assert.That(s.StoreSequence, Is.EqualTo(42));
         Assert.That(s.AnalysisSignature, Is.EqualTo(TestAnalysis.Signature));
@@ -70,13 +59,13 @@ public class IndexWriterTests
     [Test]
     public void TestTermsEnumSeekCeilAndOrder()
     {
-        using (var w = IndexWriter.Open(_folder, Config()))
+        using (var w = IndexWriter.Open(Folder, Config()))
         {
             // Enough terms for several dictionary blocks.
             for (int i = 0; i < 300; i++) w.AddDocument(MakeDoc("d" + i, "t", $"k{i:D4} z{i % 7}"));
             w.Commit(1);
         }
-        using var s = IndexSnapshot.Open(_folder);
+        using var s = IndexSnapshot.Open(Folder);
         var te = s.Segments[0].GetTerms(NewsFields.Body)!;
         Assert.That(te.SeekCeil("k0150"), Is.True);
         Assert.That(te.Term.ToString(), Is.EqualTo("k0150"));
@@ -98,7 +87,7 @@ public class IndexWriterTests
         var rng = new Random(7);
         var live = new Dictionary<string, Document>();
         // A small RAM buffer forces several flushed segments per commit.
-        using (var w = IndexWriter.Open(_folder, Config(ram: 1L << 20, policy: new TieredMergePolicy { SegmentsPerTier = 3, MaxMergeAtOnce = 3 })))
+        using (var w = IndexWriter.Open(Folder, Config(ram: 1L << 20, policy: new TieredMergePolicy { SegmentsPerTier = 3, MaxMergeAtOnce = 3 })))
         {
             for (int round = 0; round < 4; round++)
             {
@@ -128,7 +117,7 @@ public class IndexWriterTests
             Assert.That(merged.MaxDoc, Is.EqualTo(live.Count), "force merge purges deleted docs");
             AssertSameContent(live.Values, merged);
         }
-        using var reopened = IndexSnapshot.Open(_folder);
+        using var reopened = IndexSnapshot.Open(Folder);
         Assert.That(reopened.LiveIds(), Is.EquivalentTo(live.Keys));
         foreach (var leaf in reopened.Segments)
             for (int d = 0; d < leaf.MaxDoc; d++)
@@ -145,12 +134,12 @@ public class IndexWriterTests
     public void TestAdvanceAgreesWithNextDocIncludingPositions()
     {
         var rng = new Random(11);
-        using (var w = IndexWriter.Open(_folder, Config()))
+        using (var w = IndexWriter.Open(Folder, Config()))
         {
             for (int i = 0; i < 3000; i++) w.AddDocument(MakeDoc("d" + i, "t", RandomText(rng, rng.Next(1, 60))));
             w.Commit(1);
         }
-        using var s = IndexSnapshot.Open(_folder);
+        using var s = IndexSnapshot.Open(Folder);
         var leaf = s.Segments.Single();
         foreach (var term in new[] { "w0", "w1", "w5", "w40", "w300" })
         {
@@ -185,7 +174,7 @@ public class IndexWriterTests
     public void TestRamBudgetFlushesFullSegmentsAgainAfterTheFirstFlush()
     {
         var rng = new Random(3);
-        using var w = IndexWriter.Open(_folder, Config(ram: 1L << 20, policy: new TieredMergePolicy { SegmentsPerTier = 1000 }));
+        using var w = IndexWriter.Open(Folder, Config(ram: 1L << 20, policy: new TieredMergePolicy { SegmentsPerTier = 1000 }));
         for (int i = 0; i < 3000; i++) w.AddDocument(MakeDoc("d" + i, "t", RandomText(rng, 100)));
         var segments = w.SegmentsInfo();
         Assert.That(segments, Has.Count.InRange(2, 40), "the buffer is reused, not flushed per document once full");
@@ -195,7 +184,7 @@ public class IndexWriterTests
     [Test]
     public void TestUpdateReplacesTheOlderVersionInBufferAndInSegments()
     {
-        using var w = IndexWriter.Open(_folder, Config());
+        using var w = IndexWriter.Open(Folder, Config());
         w.UpdateDocument(MakeDoc("x", "one", "alpha"));
         w.UpdateDocument(MakeDoc("x", "two", "beta"));
         w.Commit(1);

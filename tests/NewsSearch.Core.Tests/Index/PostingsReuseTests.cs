@@ -5,26 +5,15 @@ using static NewsSearch.Core.Tests.Index.IndexTestKit;
 namespace NewsSearch.Core.Tests.Index;
 
 /// <summary>The reuse overload of TermsEnum.Postings and the docs-only IntoBitSet union, against fresh enums.</summary>
-public class PostingsReuseTests
+public class PostingsReuseTests : TempFolderTest
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void SetUp() => _folder = NewTempFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
-    }
-
     /// <summary>Three segments (no merges) of 1500, 300 and 700 docs: full 128-doc blocks with skip data, vInt
     /// tails and pulsed single-doc terms; body has freqs and positions, author freqs only, id docs only.</summary>
     private IndexSnapshot OpenThreeSegments()
     {
         var rng = new Random(5);
         int n = 0;
-        using (var w = IndexWriter.Open(_folder, Config(policy: new TieredMergePolicy { SegmentsPerTier = 1000 })))
+        using (var w = IndexWriter.Open(Folder, Config(policy: new TieredMergePolicy { SegmentsPerTier = 1000 })))
         {
             foreach (int size in new[] { 1500, 300, 700 })
             {
@@ -36,7 +25,7 @@ public class PostingsReuseTests
                 w.Commit(n);
             }
         }
-        var s = IndexSnapshot.Open(_folder);
+        var s = IndexSnapshot.Open(Folder);
         Assert.That(s.Segments, Has.Count.EqualTo(3));
         return s;
     }
