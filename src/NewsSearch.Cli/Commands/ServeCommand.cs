@@ -31,7 +31,7 @@ public static class ServeCommand
                 app = NewsSearchApp.Build([.. args]);
                 await app.StartAsync(ct);
             }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or InvalidOperationException)
+            catch (Exception e) when (IsSetupError(e) || e is InvalidOperationException)
             {
                 throw new CliException($"cannot start the server: {e.Message}");
             }
@@ -67,9 +67,14 @@ public static class ServeCommand
                 CatchUpOnOpen = catchUp,
             });
         }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException or DirectoryNotFoundException)
+        catch (Exception e) when (IsSetupError(e))
         {
             throw new CliException(e.Message);
         }
     }
+
+    /// <summary>Errors a user can fix (missing dictionary, unreadable or locked index, file system trouble).</summary>
+    public static bool IsSetupError(Exception e) =>
+        e is Core.Analysis.AnalysisLoadException or Core.Index.IndexCorruptException or Core.Index.IndexLockedException
+            or IOException or UnauthorizedAccessException or InvalidDataException;
 }
