@@ -25,6 +25,8 @@ public static class ServeCommand
             if (r.GetValue(globals.Dictionary) is { } dict) args.AddRange(["--dict", Path.GetFullPath(dict)]);
             if (r.GetValue(globals.UserDictionary) is { } user) args.AddRange(["--user-dict", Path.GetFullPath(user)]);
             if (r.GetValue(adminKey) is { } key) args.AddRange(["--admin-key", key]);
+            // Check the dictionary first (cached: milliseconds) so its error is one line, not a failed host's log.
+            AnalysisCommands.LoadAnalysis(globals, r);
             WebApplication app;
             try
             {

@@ -42,6 +42,10 @@ public class CliErrorTests
         AssertUserError(Run("--dict", "/nonexistent/dict.txt", "search", "株洲"), "apt-get install python3-jieba");
 
     [Test]
+    public void TestServeWithoutDictionaryStopsWithOneLine() =>
+        AssertUserError(Run("--dict", "/nonexistent/dict.txt", "serve", "--urls", "http://127.0.0.1:0"), "apt-get install python3-jieba");
+
+    [Test]
     public void TestMissingIngestPathIsNamed() =>
         AssertUserError(Run("ingest", "/nonexistent/pages"), "/nonexistent/pages");
 
