@@ -69,7 +69,12 @@ public static class IngestCommands
     static void IndexAfterIngest(CliGlobals globals, ParseResult r)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        using var engine = ServeCommand.OpenEngine(globals, r, catchUp: false);
+        using var engine = ServeCommand.OpenEngineUnlessServed(globals, r, catchUp: false);
+        if (engine is null)
+        {
+            Console.WriteLine("stored; a running server holds the index and indexes these changes within a second");
+            return;
+        }
         long changes = engine.Index.CatchUp();
         var stats = engine.Index.GetStats();
         Console.WriteLine($"indexed {changes} changes in {sw.Elapsed.TotalSeconds:F1} s; the index holds {stats.NumDocs} documents");

@@ -232,7 +232,8 @@ public static partial class SearchCommands
 
         public static SearchSession Open(CliGlobals globals, ParseResult r)
         {
-            var engine = ServeCommand.OpenEngine(globals, r);
+            var engine = ServeCommand.OpenEngineUnlessServed(globals, r);
+            if (engine is null) return OpenReadOnly(globals, r);
             try
             {
                 var lease = engine.Index.AcquireSnapshot();
@@ -246,6 +247,33 @@ public static partial class SearchCommands
             {
                 engine.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// While a server holds the index, search its newest commit read-only (the server keeps it caught up).
+        /// Checksums are not re-verified here: the server verified these files when it opened or wrote them.
+        /// </summary>
+        private static SearchSession OpenReadOnly(CliGlobals globals, ParseResult r)
+        {
+            var analysis = AnalysisCommands.LoadAnalysis(globals, r);
+            string indexFolder = Path.Combine(globals.DataFolder(r), Core.NewsEngine.IndexFolderName);
+            string version = IndexManager.ResolveCurrentVersionFolder(indexFolder)
+                ?? throw new CliException($"No index at {indexFolder}.");
+            var store = new ArticleStore(globals.DataFolder(r));
+            try
+            {
+                var snapshot = IndexSnapshot.Open(version, verifyChecksums: false);
+                return new SearchSession
+                {
+                    Searcher = new NewsSearcher(analysis), Store = store, Snapshot = snapshot,
+                    Owner = new Releaser(snapshot, store),
+                };
+            }
+            catch (Exception e) when (ServeCommand.IsSetupError(e))
+            {
+                store.Dispose();
+                throw new CliException(e.Message);
             }
         }
 

@@ -55,7 +55,15 @@ public static class ServeCommand
     }
 
     /// <summary>Opens the engine for a command, turning setup errors (e.g. a missing dictionary) into CLI errors.</summary>
-    public static NewsEngine OpenEngine(CliGlobals globals, ParseResult r, bool catchUp = true)
+    public static NewsEngine OpenEngine(CliGlobals globals, ParseResult r, bool catchUp = true) =>
+        OpenEngineUnlessServed(globals, r, catchUp)
+        ?? throw new CliException($"the index in {globals.DataFolder(r)} is held by a running server (newssearch serve); stop it first");
+
+    /// <summary>
+    /// Like <see cref="OpenEngine"/>, but null when a running server holds the index's write lock: the server follows
+    /// the store's change feed itself, so commands can store and read while it runs.
+    /// </summary>
+    public static NewsEngine? OpenEngineUnlessServed(CliGlobals globals, ParseResult r, bool catchUp = true)
     {
         try
         {
@@ -68,6 +76,10 @@ public static class ServeCommand
                 },
                 CatchUpOnOpen = catchUp,
             });
+        }
+        catch (Core.Index.IndexLockedException)
+        {
+            return null;
         }
         catch (Exception e) when (IsSetupError(e))
         {

@@ -3,8 +3,11 @@ using NUnit.Framework;
 
 namespace NewsSearch.Core.Tests.Cli;
 
-/// <summary>Bad input to the `newssearch` CLI: one clear line on stderr and exit code 1, never a stack trace.</summary>
-public class CliErrorTests
+/// <summary>
+/// The built `newssearch`: bad input gives one clear line on stderr and exit code 1, never a stack trace; and
+/// ingest and search work while a server holds the index.
+/// </summary>
+public class CliTests
 {
     private string _data = "";
 
@@ -17,13 +20,18 @@ public class CliErrorTests
         try { Directory.Delete(_data, true); } catch (IOException) { }
     }
 
-    private (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    private ProcessStartInfo Cli(params string[] args)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
         var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "newssearch.dll"), "--data", _data }.Concat(args))
             psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        return psi;
+    }
+
+    private (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var p = Process.Start(Cli(args))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         Assert.That(p.WaitForExit(TimeSpan.FromSeconds(120)), Is.True, "the CLI finished");
@@ -59,5 +67,42 @@ public class CliErrorTests
         var r = Run("search", "株洲");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(r.Stdout, Does.Contain("0 hits"));
+    }
+
+    [Test]
+    public void TestIngestAndSearchWorkWhileAServerHoldsTheIndex()
+    {
+        string samples = Path.Combine(Ingest.TestPaths.RepoRoot, "index-data", "samples");
+        using var server = Process.Start(Cli("serve", "--urls", "http://127.0.0.1:0"))!;
+        try
+        {
+            var started = Task.Run(() =>
+            {
+                for (string? line; (line = server.StandardOutput.ReadLine()) is not null;)
+                    if (line.StartsWith("NewsSearch serving")) return true;
+                return false;
+            });
+            Assert.That(started.Wait(TimeSpan.FromSeconds(60)) && started.Result, Is.True, "the server started");
+
+            var ingest = Run("ingest", samples);
+            Assert.That(ingest.ExitCode, Is.EqualTo(0), ingest.Stderr);
+            Assert.That(ingest.Stdout, Does.Contain("a running server holds the index"));
+
+            // The server follows the store's change feed (refresh within a second); the CLI reads its commits.
+            string last = "";
+            for (int i = 0; i < 40 && !last.Contains("1 hits"); i++)
+            {
+                Thread.Sleep(250);
+                var search = Run("search", "公共自行车");
+                Assert.That(search.ExitCode, Is.EqualTo(0), search.Stderr);
+                last = search.Stdout;
+            }
+            Assert.That(last, Does.Contain("1 hits"));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit(10_000);
+        }
     }
 }
