@@ -9,6 +9,9 @@ URLS="${URLS:-http://127.0.0.1:5080}"
 DATA="${DATA:-index-data}"
 dotnet build NewsSearch.sln -c Release -v quiet -nologo
 CLI=(dotnet src/NewsSearch.Cli/bin/Release/net10.0/newssearch.dll --data "$DATA")
+# The newsroom dictionary lives in the data folder; start from the example when there is none yet.
+mkdir -p "$DATA"
+[ -f "$DATA/userdict.txt" ] || cp docs/userdict.example.txt "$DATA/userdict.txt"
 if [ ! -s "$DATA/store.db" ] || [ "$("${CLI[@]}" count)" = "0" ]; then
   echo "serve: the store is empty, ingesting index-data/samples"
   "${CLI[@]}" ingest index-data/samples
