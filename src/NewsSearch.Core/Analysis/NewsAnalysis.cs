@@ -53,12 +53,12 @@ public sealed partial class NewsAnalysis
 {
     public const string AnalyzerName = "news-zh";
     /// <summary>Bump whenever a change to the code changes tokens (the index then rebuilds or refuses).</summary>
-    public const int AnalyzerVersion = 3;
+    public const int AnalyzerVersion = 4;
 
     internal PrefixDictionary Dictionary { get; }
     internal HmmModel Hmm { get; }
 
-    private readonly NewsAnalyzer _wordsIndex, _wordsQuery, _gramsIndex, _gramsQuery;
+    private readonly NewsAnalyzer _wordsIndex, _wordsQuery, _gramsIndex, _gramsQuery, _gramsAll;
 
     /// <summary>Name, version and hash of dictionary + user dictionary + HMM tables; recorded in every index commit.</summary>
     public AnalysisSignature Signature { get; }
@@ -87,6 +87,7 @@ public sealed partial class NewsAnalysis
         _wordsQuery = new NewsAnalyzer(this, ChainKind.WordsQuery, "news-zh-words-query");
         _gramsIndex = new NewsAnalyzer(this, ChainKind.GramsIndex, "news-zh-grams");
         _gramsQuery = new NewsAnalyzer(this, ChainKind.GramsQuery, "news-zh-grams-query");
+        _gramsAll = new NewsAnalyzer(this, ChainKind.GramsAll, "news-zh-grams-all");
     }
 
     /// <summary>
@@ -121,6 +122,12 @@ public sealed partial class NewsAnalysis
         NewsFields.TitleGrams or NewsFields.BodyGrams => _gramsIndex,
         _ => throw new ArgumentException($"'{field}' is not an analyzed text field (expected one of {string.Join(", ", NewsFields.TextFields)})", nameof(field)),
     };
+
+    /// <summary>
+    /// The chain the highlighter re-analyzes a field with: the index chain, except that gram fields get every bigram
+    /// (the gram index chain leaves out the bigrams the word field holds at the same position).
+    /// </summary>
+    public Analyzer HighlightAnalyzer(string field) => IsGramField(field) ? _gramsAll : IndexAnalyzer(field);
 
     /// <summary>The query-time chain: words without sub-words and without stop words; bigrams (a lone CJK char as a unigram).</summary>
     public Analyzer QueryAnalyzer(string field) => field switch

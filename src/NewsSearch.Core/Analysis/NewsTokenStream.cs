@@ -9,8 +9,14 @@ internal enum ChainKind
     WordsIndex,
     /// <summary>Word fields at query time: segmenter words only, stop words dropped (their positions stay skipped).</summary>
     WordsQuery,
-    /// <summary>Gram fields at index time: CJK bigrams, plus the last char of each CJK run as a unigram.</summary>
+    /// <summary>
+    /// Gram fields at index time: CJK bigrams, plus the last char of each CJK run as a unigram, at the word chain's
+    /// positions, leaving out every bigram the word index chain emits (as a word or sub-word) at the same place:
+    /// search reads those from the word field (a gram clause matches bigram b at p in either field).
+    /// </summary>
     GramsIndex,
+    /// <summary>Every bigram and run-end unigram (the index chain before dedupe): for the highlighter.</summary>
+    GramsAll,
     /// <summary>Gram fields at query time: CJK bigrams; a lone CJK char is a unigram (searched as a prefix).</summary>
     GramsQuery,
 }
@@ -54,6 +60,24 @@ internal sealed unsafe class NewsTokenStream : TokenStream
         if (kind is ChainKind.WordsIndex or ChainKind.WordsQuery) _segmenter = analysis.CreateSegmenter();
     }
 
+    /// <summary>
+    /// What the word index chain saw of the last text it analyzed on this thread: the position of every normalized
+    /// char, and where a two-Han-char word or sub-word starts. The writer analyzes title then title.cjk (body then
+    /// body.cjk) with the same string, so the gram chain reuses it instead of segmenting again.
+    /// </summary>
+    private sealed class WordLayout
+    {
+        public NewsAnalysis? Analysis;
+        public string? Text;
+        public int Length;
+        public int[] PosOf = new int[256];
+        public bool[] PairAt = new bool[256];
+    }
+
+    [ThreadStatic] private static WordLayout? t_layout;
+    private NewsTokenStream? _wordStream; // the gram index chain's own word chain, for a text the cache does not hold
+    private string? _text;
+
     public override void SetText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -61,7 +85,9 @@ internal sealed unsafe class NewsTokenStream : TokenStream
         _count = 0;
         _next = 0;
         _lastPosition = -1;
+        _text = text;
         if (_segmenter != null) LayOutWords();
+        else if (_kind == ChainKind.GramsIndex) LayOutGramsDeduped(text);
         else LayOutGrams();
     }
 
@@ -104,6 +130,22 @@ internal sealed unsafe class NewsTokenStream : TokenStream
         bool index = _kind == ChainKind.WordsIndex;
         int pos = 0;
         bool gap = false;
+        WordLayout? layout = null;
+        if (index)
+        {
+            layout = t_layout ??= new WordLayout();
+            layout.Analysis = _analysis;
+            layout.Text = _text;
+            layout.Length = text.Length;
+            if (layout.PosOf.Length < text.Length)
+            {
+                layout.PosOf = new int[Math.Max(text.Length, layout.PosOf.Length * 2)];
+                layout.PairAt = new bool[layout.PosOf.Length];
+            }
+            layout.PosOf.AsSpan(0, text.Length).Fill(-1);
+            layout.PairAt.AsSpan(0, text.Length).Clear();
+        }
+        _layout = layout;
 
         for (int w = 0; w < words.Length; w++)
         {
@@ -118,6 +160,12 @@ internal sealed unsafe class NewsTokenStream : TokenStream
                 // position, like the same text split into pieces would: phrases match either way.
                 bool mixed = len > 1 && !AllCjk(span);
                 int units = mixed ? UnitOffsets(span) : len;
+                if (layout != null)
+                {
+                    var posOf = layout.PosOf;
+                    for (int k = 0; k < len; k++) posOf[s + k] = pos + (mixed ? _units[k] : k);
+                    if (len == 2 && !mixed) layout.PairAt[s] = true;
+                }
                 if (index || !StopWords.Contains(span))
                 {
                     Emit(s, len, pos, units, TokenType.Word);
@@ -129,6 +177,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
             if (len == 2 && char.IsHighSurrogate(c0))
             {
                 if (gap) { if (pos > 0) pos++; gap = false; }
+                if (layout != null) layout.PosOf[s] = layout.PosOf[s + 1] = pos;
                 Emit(s, 2, pos, 1, TokenType.Other);
                 pos++;
                 continue;
@@ -154,10 +203,25 @@ internal sealed unsafe class NewsTokenStream : TokenStream
             while (termLen > 1 && text[s + termLen - 1] == '%') termLen--; // "3.5%" is found by "3.5"
             TokenType type = IsNumber(text.Slice(s, termLen)) ? TokenType.Number : TokenType.Latin;
             if (gap) { if (pos > 0) pos++; gap = false; }
+            if (layout != null) layout.PosOf.AsSpan(s, termLen).Fill(pos);
             if (index || !StopWords.Contains(text.Slice(s, termLen))) Emit(s, termLen, pos, 1, type);
             pos++;
         }
+        if (layout != null)
+        {
+            // Dropped chars (punctuation, spaces, a trimmed %) take the position of the token before them, so
+            // positions never go backwards along the text.
+            var posOf = layout.PosOf;
+            int prev = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (posOf[i] < 0) posOf[i] = prev;
+                else prev = posOf[i];
+            }
+        }
     }
+
+    private WordLayout? _layout;
 
     /// <summary>
     /// Every dictionary word of two or more chars inside [s, s+len), except the word itself, by start then length;
@@ -186,6 +250,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
                 {
                     int length = mixed ? _units[j + 1 - s] - _units[i - s] : j + 1 - i;
                     Emit(i, j + 1 - i, at, Math.Max(length, 1), TokenType.SubWord);
+                    if (j == i + 1 && _layout != null && CharClass.IsCjk(text[i]) && CharClass.IsCjk(text[j])) _layout.PairAt[i] = true;
                 }
             }
         }
@@ -221,7 +286,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
     private void LayOutGrams()
     {
         var text = _norm.Text;
-        bool index = _kind == ChainKind.GramsIndex;
+        bool index = _kind == ChainKind.GramsAll;
         int pos = 0;
         bool gap = false;
         int n = text.Length;
@@ -270,6 +335,67 @@ internal sealed unsafe class NewsTokenStream : TokenStream
                 continue;
             }
             if (CharClass.IsBreak(c)) gap = true;
+            i++;
+        }
+    }
+
+    /// <summary>
+    /// The gram index chain: the grams of <see cref="LayOutGrams"/>, each at the word chain's position of its first
+    /// char (Han chars advance the word chain by exactly one, so a bigram at p means its chars sit at p and p + 1 in
+    /// both fields), without the bigrams the word chain emits at the same char: a two-Han-char word or sub-word.
+    /// </summary>
+    private void LayOutGramsDeduped(string source)
+    {
+        var layout = t_layout;
+        if (layout == null || !ReferenceEquals(layout.Text, source) || layout.Analysis != _analysis)
+        {
+            (_wordStream ??= new NewsTokenStream(_analysis, ChainKind.WordsIndex)).SetText(source);
+            layout = t_layout!;
+        }
+        var text = _norm.Text;
+        int n = text.Length;
+        if (layout.Length != n) throw new InvalidOperationException("word and gram chains normalized the text differently");
+        var posOf = layout.PosOf;
+        var pairAt = layout.PairAt;
+        for (int i = 0; i < n;)
+        {
+            char c = text[i];
+            if (CharClass.IsGramChar(c))
+            {
+                int j = i + 1;
+                while (j < n && CharClass.IsGramChar(text[j])) j++;
+                if (j - i == 1)
+                {
+                    Emit(i, 1, posOf[i], 1, TokenType.Unigram);
+                }
+                else
+                {
+                    for (int k = i; k < j - 1; k++)
+                        if (!pairAt[k]) Emit(k, 2, posOf[k], 2, TokenType.Bigram);
+                    Emit(j - 1, 1, posOf[j - 1], 1, TokenType.Unigram);
+                }
+                i = j;
+                continue;
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < n && char.IsLowSurrogate(text[i + 1]))
+            {
+                Emit(i, 2, posOf[i], 1, TokenType.Other);
+                i += 2;
+                continue;
+            }
+            if (char.IsLetterOrDigit(c))
+            {
+                int j = i + 1;
+                while (j < n && char.IsLetterOrDigit(text[j]) && !CharClass.IsGramChar(text[j])) j++;
+                if (j + 1 < n && text[j] == '.' && char.IsAsciiDigit(text[j + 1]) && char.IsAsciiDigit(text[j - 1]))
+                {
+                    j += 2;
+                    while (j < n && char.IsAsciiDigit(text[j])) j++;
+                }
+                Emit(i, j - i, posOf[i], 1, IsNumber(text[i..j]) ? TokenType.Number : TokenType.Latin);
+                i = j;
+                continue;
+            }
             i++;
         }
     }

@@ -6,7 +6,7 @@ public sealed partial class NewsSearcher
 {
     /// <summary>The searcher of the news schema: query chains for the parser, index chains for the highlighter.</summary>
     public NewsSearcher(NewsAnalysis analysis)
-        : this(new SearchAnalyzers((analysis ?? throw new ArgumentNullException(nameof(analysis))).QueryAnalyzer, analysis.IndexAnalyzer))
+        : this(new SearchAnalyzers((analysis ?? throw new ArgumentNullException(nameof(analysis))).QueryAnalyzer, analysis.HighlightAnalyzer))
     {
     }
 }

@@ -34,7 +34,7 @@ public sealed class PhraseQuery : Query
         float idf = 0;
         foreach (var t in Terms)
         {
-            long df = searcher.Reader.DocFreq(Field, t);
+            long df = GramPostings.DocFreq(searcher.Reader, Field, t);
             if (df == 0) return EmptyWeight.Instance;
             idf += BM25Similarity.Idf(df, Math.Max(stats.DocCount, df));
         }
@@ -64,7 +64,7 @@ public sealed class PhraseQuery : Query
             var postings = new PostingsEnum[n];
             for (int i = 0; i < n; i++)
             {
-                var p = leaf.GetPostings(query.Field, query.Terms[i], withPositions: true);
+                var p = GramPostings.Get(leaf, query.Field, query.Terms[i], withPositions: true);
                 if (p is null) return null;
                 postings[i] = p;
             }

@@ -35,24 +35,36 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
 
         public override Scorer? GetScorer(LeafReader leaf)
         {
-            var terms = leaf.GetTerms(query.Field);
-            if (terms is null || leaf.MaxDoc == 0 || !terms.SeekCeil(query.Prefix)) return null;
+            if (leaf.MaxDoc == 0) return null;
             int words = (leaf.MaxDoc + 63) >> 6;
-            var bits = Interlocked.Exchange(ref _spareBits, null);
-            if (bits is null || bits.Length < words) bits = new ulong[words];
-            else Array.Clear(bits, 0, words);
+            ulong[]? bits = null;
             var postings = Interlocked.Exchange(ref _spareEnum, null);
-            int expanded = 0;
             long count = 0;
-            do
+            // A gram prefix of one Han char also covers the word field: the gram index leaves out a bigram the word
+            // field holds at the same position, and any word starting with the char puts the char at its position.
+            string? wordField = GramPostings.IsHanChar(query.Prefix) ? GramPostings.WordFieldOf(query.Field) : null;
+            for (int f = 0; f < (wordField is null ? 1 : 2); f++)
             {
-                if (!terms.Term.StartsWith(query.Prefix, StringComparison.Ordinal)) break;
-                // Docs only: the union needs neither freqs nor positions.
-                postings = terms.Postings(withPositions: false, postings);
-                postings.IntoBitSet(bits);
-                count += terms.DocFreq;
-            } while (++expanded < query.MaxExpansions && terms.Next());
+                var terms = leaf.GetTerms(f == 0 ? query.Field : wordField!);
+                if (terms is null || !terms.SeekCeil(query.Prefix)) continue;
+                if (bits is null)
+                {
+                    bits = Interlocked.Exchange(ref _spareBits, null);
+                    if (bits is null || bits.Length < words) bits = new ulong[words];
+                    else Array.Clear(bits, 0, words);
+                }
+                int expanded = 0;
+                do
+                {
+                    if (!terms.Term.StartsWith(query.Prefix, StringComparison.Ordinal)) break;
+                    // Docs only: the union needs neither freqs nor positions.
+                    postings = terms.Postings(withPositions: false, postings);
+                    postings.IntoBitSet(bits);
+                    count += terms.DocFreq;
+                } while (++expanded < query.MaxExpansions && terms.Next());
+            }
             if (postings is not null) _spareEnum = postings;
+            if (bits is null) return null;
             if (count == 0)
             {
                 _spareBits = bits;

@@ -11,7 +11,7 @@ public sealed class TermQuery(string field, string term) : Query
 
     public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost)
     {
-        long df = searcher.Reader.DocFreq(Field, Term);
+        long df = GramPostings.DocFreq(searcher.Reader, Field, Term);
         if (df == 0) return EmptyWeight.Instance;
         var stats = searcher.GetFieldStatistics(Field);
         float idf = BM25Similarity.Idf(df, Math.Max(stats.DocCount, df));
@@ -27,7 +27,7 @@ public sealed class TermQuery(string field, string term) : Query
     {
         public override Scorer? GetScorer(LeafReader leaf)
         {
-            var postings = leaf.GetPostings(query.Field, query.Term, withPositions: false);
+            var postings = GramPostings.Get(leaf, query.Field, query.Term, withPositions: false);
             if (postings is null) return null;
             return needsScores
                 ? new TermScorer(postings, sim, leaf.GetFieldLengths(query.Field))

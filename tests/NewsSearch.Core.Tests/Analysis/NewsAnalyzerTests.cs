@@ -11,7 +11,10 @@ public class NewsAnalyzerTests
     private static NewsAnalysis A => TestAnalysis.Instance;
     private static Analyzer Words => A.IndexAnalyzer(NewsFields.Body);
     private static Analyzer WordsQuery => A.QueryAnalyzer(NewsFields.Body);
-    private static Analyzer Grams => A.IndexAnalyzer(NewsFields.BodyGrams);
+    // Every bigram (the highlighter's chain): the layout tests below describe it; the index chain leaves out the
+    // bigrams the word field holds at the same place (TestGramIndexChainOmitsExactlyTheWordFieldsPairs).
+    private static Analyzer Grams => A.HighlightAnalyzer(NewsFields.BodyGrams);
+    private static Analyzer GramsIndex => A.IndexAnalyzer(NewsFields.BodyGrams);
     private static Analyzer GramsQuery => A.QueryAnalyzer(NewsFields.BodyGrams);
 
     private static readonly TokenType W = TokenType.Word, Sub = TokenType.SubWord, Bi = TokenType.Bigram,
@@ -151,7 +154,8 @@ public class NewsAnalyzerTests
         foreach (var file in Directory.GetFiles(TestAnalysis.SharedFolder("seeds"), "*.txt"))
             foreach (var line in File.ReadAllLines(file).Where(l => l.Length >= 4))
             {
-                var doc = Tokens(Grams, line);
+                // What search reads for a gram clause: the gram index field plus the word field's Han pairs.
+                var doc = GramUnion(line);
                 for (int k = 0; k < 3; k++)
                 {
                     int len = rnd.Next(2, Math.Min(9, line.Length + 1));
@@ -176,6 +180,55 @@ public class NewsAnalyzerTests
                 }
             }
         Assert.That(checkedQueries, Is.GreaterThan(200));
+    }
+
+    private static bool IsHanPair(string term) => term.Length == 2 && CharClass.IsCjk(term[0]) && CharClass.IsCjk(term[1]);
+
+    /// <summary>The gram index chain's tokens plus the word index chain's two-Han-char tokens, by position.</summary>
+    private static List<Tok> GramUnion(string text) =>
+        Tokens(GramsIndex, text).Concat(Tokens(Words, text).Where(t => IsHanPair(t.Term))).OrderBy(t => t.Position).ToList();
+
+    [Test]
+    public void TestGramIndexChainOmitsExactlyTheWordFieldsPairs()
+    {
+        int omitted = 0, kept = 0;
+        var lines = Directory.GetFiles(TestAnalysis.SharedFolder("seeds"), "*.txt").SelectMany(File.ReadAllLines)
+            .Append("轨道交通安全 健宁 VR眼镜 12345热线 a.b中国 2.0.1发布 カタカナ・テスト 中𠀋国 t恤衫");
+        foreach (var line in lines)
+        {
+            var all = Tokens(Grams, line);
+            var index = Tokens(GramsIndex, line);
+            var words = Tokens(Words, line);
+            var wordPairs = words.Where(t => IsHanPair(t.Term)).Select(t => (t.Term, t.Start)).ToHashSet();
+            // Same grams by text and offset, minus the word field's Han pairs.
+            var expected = all.Where(t => !(t.Type == Bi && wordPairs.Contains((t.Term, t.Start))))
+                .Select(t => (t.Term, t.Start, t.End, t.Type)).ToArray();
+            Assert.That(index.Select(t => (t.Term, t.Start, t.End, t.Type)).ToArray(), Is.EqualTo(expected), line);
+            omitted += all.Count - index.Count;
+            kept += index.Count(t => t.Type == Bi);
+            // Positions are the word chain's: a gram sits where the word chain puts its first char.
+            var wordPosAt = new Dictionary<int, int>();
+            foreach (var w in words)
+                if (CharClass.IsCjk(line[w.Start])) wordPosAt.TryAdd(w.Start, w.Position);
+            foreach (var g in index)
+                if (wordPosAt.TryGetValue(g.Start, out int p)) Assert.That(g.Position, Is.EqualTo(p), $"{g} in '{line}'");
+            // Every word-field Han pair is also a bigram of the all-grams chain (so the union never invents one).
+            foreach (var pair in wordPairs) Assert.That(all.Any(t => t.Type == Bi && t.Term == pair.Term && t.Start == pair.Start), Is.True, pair.ToString());
+        }
+        Assert.That(omitted, Is.GreaterThan(kept / 5), $"omitted {omitted}, kept {kept}");
+    }
+
+    [Test]
+    public void TestGramIndexChainIsTheSameWithoutTheWordChainFirst()
+    {
+        // The gram chain reuses the word chain's layout of the same string on this thread, or segments by itself.
+        string text = "株洲轨道交通安全产业社区，健宁大道。";
+        var afterWords = Tokens(Words, text).Count > 0 ? Tokens(GramsIndex, text) : [];
+        Tokens(Words, "别的文本");
+        var alone = Tokens(GramsIndex, new string(text.AsSpan()));
+        Assert.That(alone, Is.EqualTo(afterWords));
+        Assert.That(alone.Any(t => t.Term == "交通"), Is.False);
+        Assert.That(alone.Any(t => t.Term == "道交"), Is.True);
     }
 
     [Test]
