@@ -71,10 +71,12 @@ internal sealed unsafe class NewsTokenStream : TokenStream
         public string? Text;
         public int Length;
         public int[] PosOf = new int[256];
-        public bool[] PairAt = new bool[256];
+        /// <summary>1: a two-Han-char word or sub-word starts here; 2: a one-Han-char word is here.</summary>
+        public byte[] PairAt = new byte[256];
     }
 
     [ThreadStatic] private static WordLayout? t_layout;
+    private const byte PairStart = 1, SingleWord = 2;
     private NewsTokenStream? _wordStream; // the gram index chain's own word chain, for a text the cache does not hold
     private string? _text;
 
@@ -140,7 +142,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
             if (layout.PosOf.Length < text.Length)
             {
                 layout.PosOf = new int[Math.Max(text.Length, layout.PosOf.Length * 2)];
-                layout.PairAt = new bool[layout.PosOf.Length];
+                layout.PairAt = new byte[layout.PosOf.Length];
             }
             layout.PosOf.AsSpan(0, text.Length).Fill(-1);
             layout.PairAt.AsSpan(0, text.Length).Clear();
@@ -164,7 +166,8 @@ internal sealed unsafe class NewsTokenStream : TokenStream
                 {
                     var posOf = layout.PosOf;
                     for (int k = 0; k < len; k++) posOf[s + k] = pos + (mixed ? _units[k] : k);
-                    if (len == 2 && !mixed) layout.PairAt[s] = true;
+                    if (len == 2 && !mixed) layout.PairAt[s] = PairStart;
+                    else if (len == 1) layout.PairAt[s] = SingleWord;
                 }
                 if (index || !StopWords.Contains(span))
                 {
@@ -250,7 +253,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
                 {
                     int length = mixed ? _units[j + 1 - s] - _units[i - s] : j + 1 - i;
                     Emit(i, j + 1 - i, at, Math.Max(length, 1), TokenType.SubWord);
-                    if (j == i + 1 && _layout != null && CharClass.IsCjk(text[i]) && CharClass.IsCjk(text[j])) _layout.PairAt[i] = true;
+                    if (j == i + 1 && _layout != null && CharClass.IsCjk(text[i]) && CharClass.IsCjk(text[j])) _layout.PairAt[i] = PairStart;
                 }
             }
         }
@@ -364,16 +367,11 @@ internal sealed unsafe class NewsTokenStream : TokenStream
             {
                 int j = i + 1;
                 while (j < n && CharClass.IsGramChar(text[j])) j++;
-                if (j - i == 1)
-                {
-                    Emit(i, 1, posOf[i], 1, TokenType.Unigram);
-                }
-                else
-                {
-                    for (int k = i; k < j - 1; k++)
-                        if (!pairAt[k]) Emit(k, 2, posOf[k], 2, TokenType.Bigram);
-                    Emit(j - 1, 1, posOf[j - 1], 1, TokenType.Unigram);
-                }
+                for (int k = i; k < j - 1; k++)
+                    if (pairAt[k] != PairStart) Emit(k, 2, posOf[k], 2, TokenType.Bigram);
+                // The run's last char as a unigram (a single-char query is a prefix query, docs only): left out when
+                // it is a one-char word, which the prefix query finds in the word field.
+                if (pairAt[j - 1] != SingleWord) Emit(j - 1, 1, posOf[j - 1], 1, TokenType.Unigram);
                 i = j;
                 continue;
             }

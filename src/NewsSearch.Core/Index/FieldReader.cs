@@ -49,19 +49,29 @@ internal sealed unsafe class FieldReader
         return found;
     }
 
-    /// <summary>Decodes one dictionary entry; <paramref name="term"/> holds the previous term on entry (prefix sharing).</summary>
+    /// <summary>
+    /// Decodes one dictionary entry; <paramref name="term"/> holds the previous term of the block on entry and
+    /// <paramref name="termLength"/> its length (0 at the start of a block), for prefix sharing.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void DecodeEntry(ref long pos, Span<char> term, out int termLength, ref TermMeta meta, ref long prevDocFp, ref long prevPosFp)
+    public void DecodeEntry(ref long pos, Span<char> term, ref int termLength, ref TermMeta meta, ref long prevDocFp, ref long prevPosFp)
     {
         byte* tim = Tim;
-        int prefix = Mem.ReadVInt(tim, ref pos);
-        int suffix = Mem.ReadVInt(tim, ref pos);
-        Mem.CopyChars(tim, pos, term[prefix..], suffix);
-        pos += 2L * suffix;
+        int header = tim[pos++];
+        int prefix, suffix;
+        if (header < 0x80) { prefix = header >> 5; suffix = (header >> 2) & 7; }
+        else { prefix = Mem.ReadVInt(tim, ref pos); suffix = Mem.ReadVInt(tim, ref pos); }
+        if (suffix > 0)
+        {
+            int first = Mem.ReadVInt(tim, ref pos);
+            term[prefix] = (char)(prefix < termLength ? term[prefix] + first + 1 : first);
+            Mem.CopyChars(tim, pos, term[(prefix + 1)..], suffix - 1);
+            pos += 2L * (suffix - 1);
+        }
         termLength = prefix + suffix;
-        int df = Mem.ReadVInt(tim, ref pos);
+        int df = (header & 1) != 0 ? 1 : Mem.ReadVInt(tim, ref pos);
         meta.DocFreq = df;
-        meta.TotalTermFreq = Meta.HasFreqs ? Mem.ReadVLong(tim, ref pos) + df : df;
+        meta.TotalTermFreq = !Meta.HasFreqs || (header & 2) != 0 ? df : Mem.ReadVLong(tim, ref pos) + df + 1;
         if (df == 1)
         {
             meta.SingletonDoc = Mem.ReadVInt(tim, ref pos);
@@ -89,9 +99,10 @@ internal sealed unsafe class FieldReader
         long pos = BlockFp(block);
         int count = Mem.ReadVInt(Tim, ref pos);
         long prevDoc = 0, prevPos = 0;
+        int len = 0;
         for (int i = 0; i < count; i++)
         {
-            DecodeEntry(ref pos, term, out int len, ref meta, ref prevDoc, ref prevPos);
+            DecodeEntry(ref pos, term, ref len, ref meta, ref prevDoc, ref prevPos);
             int c = term[..len].SequenceCompareTo(target);
             if (c == 0) return true;
             if (c > 0) return false;
@@ -126,6 +137,7 @@ internal sealed class SegmentTermsEnum : TermsEnum
         _block = block;
         _pos = _field.BlockFp(block);
         unsafe { _remaining = Mem.ReadVInt(_field.Tim, ref _pos); }
+        _termLength = 0;
         _prevDocFp = 0;
         _prevPosFp = 0;
         return true;
@@ -135,7 +147,7 @@ internal sealed class SegmentTermsEnum : TermsEnum
     {
         if (_exhausted) return false;
         if (_remaining == 0 && !LoadBlock(_block + 1)) return false;
-        _field.DecodeEntry(ref _pos, _term, out _termLength, ref _meta, ref _prevDocFp, ref _prevPosFp);
+        _field.DecodeEntry(ref _pos, _term, ref _termLength, ref _meta, ref _prevDocFp, ref _prevPosFp);
         _remaining--;
         return true;
     }

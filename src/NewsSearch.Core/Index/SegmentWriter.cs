@@ -232,13 +232,30 @@ internal sealed class SegmentWriter : IDisposable
             int max = Math.Min(_prevTermLength, term.Length);
             while (prefix < max && _prevTerm[prefix] == term[prefix]) prefix++;
         }
-        _termBlock.WriteVInt(prefix);
-        _termBlock.WriteVInt(term.Length - prefix);
-        var suffix = term[prefix..];
-        var dst = _termBlock.Append(suffix.Length * 2);
-        for (int i = 0; i < suffix.Length; i++) { dst[2 * i] = (byte)suffix[i]; dst[2 * i + 1] = (byte)(suffix[i] >> 8); }
-        _termBlock.WriteVInt(_df);
-        if (f.HasFreqs) _termBlock.WriteVLong((ulong)(_ttf - _df));
+        // Entry header (format 4): one byte for short prefix/suffix (bit 7 clear: prefix << 5 | suffix << 2 | flags),
+        // else 0x80 | flags then vInt prefix and suffix lengths. Flags: 1 = docFreq is 1, 2 = totalTermFreq equals
+        // docFreq (freq fields). The first suffix char is a vInt delta above the previous term's char at that index
+        // (terms are sorted, so it is larger; bigram terms sharing their first char then cost one byte, not two),
+        // the rest raw UTF-16.
+        int suffixLength = term.Length - prefix;
+        int prevLength = _termsInBlock == 0 ? 0 : _prevTermLength;
+        int flags = (_df == 1 ? 1 : 0) | (f.HasFreqs && _ttf == _df ? 2 : 0);
+        if (prefix < 4 && suffixLength < 8) _termBlock.WriteByte((byte)(prefix << 5 | suffixLength << 2 | flags));
+        else
+        {
+            _termBlock.WriteByte((byte)(0x80 | flags));
+            _termBlock.WriteVInt(prefix);
+            _termBlock.WriteVInt(suffixLength);
+        }
+        if (suffixLength > 0)
+        {
+            _termBlock.WriteVInt(prefix < prevLength ? term[prefix] - _prevTerm[prefix] - 1 : term[prefix]);
+            var rest = term[(prefix + 1)..];
+            var dst = _termBlock.Append(rest.Length * 2);
+            for (int i = 0; i < rest.Length; i++) { dst[2 * i] = (byte)rest[i]; dst[2 * i + 1] = (byte)(rest[i] >> 8); }
+        }
+        if ((flags & 1) == 0) _termBlock.WriteVInt(_df);
+        if (f.HasFreqs && (flags & 2) == 0) _termBlock.WriteVLong((ulong)(_ttf - _df - 1));
         if (_df == 1) _termBlock.WriteVInt(singleton);
         else { _termBlock.WriteVLong((ulong)(docFp - _prevDocFp)); _prevDocFp = docFp; }
         if (f.HasPositions) { _termBlock.WriteVLong((ulong)(_termPosFp - _prevPosFp)); _prevPosFp = _termPosFp; }

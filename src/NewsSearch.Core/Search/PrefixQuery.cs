@@ -43,7 +43,8 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
             // A gram prefix of one Han char also covers the word field: the gram index leaves out a bigram the word
             // field holds at the same position, and any word starting with the char puts the char at its position.
             string? wordField = GramPostings.IsHanChar(query.Prefix) ? GramPostings.WordFieldOf(query.Field) : null;
-            for (int f = 0; f < (wordField is null ? 1 : 2); f++)
+            int expanded = 0; // the cap counts the terms of both fields
+            for (int f = 0; f < (wordField is null ? 1 : 2) && expanded < query.MaxExpansions; f++)
             {
                 var terms = leaf.GetTerms(f == 0 ? query.Field : wordField!);
                 if (terms is null || !terms.SeekCeil(query.Prefix)) continue;
@@ -53,7 +54,6 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
                     if (bits is null || bits.Length < words) bits = new ulong[words];
                     else Array.Clear(bits, 0, words);
                 }
-                int expanded = 0;
                 do
                 {
                     if (!terms.Term.StartsWith(query.Prefix, StringComparison.Ordinal)) break;

@@ -186,7 +186,7 @@ public class NewsAnalyzerTests
 
     /// <summary>The gram index chain's tokens plus the word index chain's two-Han-char tokens, by position.</summary>
     private static List<Tok> GramUnion(string text) =>
-        Tokens(GramsIndex, text).Concat(Tokens(Words, text).Where(t => IsHanPair(t.Term))).OrderBy(t => t.Position).ToList();
+        Tokens(GramsIndex, text).Concat(Tokens(Words, text).Where(t => IsHanPair(t.Term) || (t.Term.Length == 1 && CharClass.IsCjk(t.Term[0])))).OrderBy(t => t.Position).ToList();
 
     [Test]
     public void TestGramIndexChainOmitsExactlyTheWordFieldsPairs()
@@ -201,7 +201,9 @@ public class NewsAnalyzerTests
             var words = Tokens(Words, line);
             var wordPairs = words.Where(t => IsHanPair(t.Term)).Select(t => (t.Term, t.Start)).ToHashSet();
             // Same grams by text and offset, minus the word field's Han pairs.
-            var expected = all.Where(t => !(t.Type == Bi && wordPairs.Contains((t.Term, t.Start))))
+            var singles = words.Where(t => t.Term.Length == 1 && CharClass.IsCjk(t.Term[0]) && t.Type == W).Select(t => t.Start).ToHashSet();
+            var expected = all.Where(t => !(t.Type == Bi && wordPairs.Contains((t.Term, t.Start)))
+                                          && !(t.Type == Uni && CharClass.IsCjk(t.Term[0]) && singles.Contains(t.Start)))
                 .Select(t => (t.Term, t.Start, t.End, t.Type)).ToArray();
             Assert.That(index.Select(t => (t.Term, t.Start, t.End, t.Type)).ToArray(), Is.EqualTo(expected), line);
             omitted += all.Count - index.Count;
@@ -216,6 +218,19 @@ public class NewsAnalyzerTests
             foreach (var pair in wordPairs) Assert.That(all.Any(t => t.Type == Bi && t.Term == pair.Term && t.Start == pair.Start), Is.True, pair.ToString());
         }
         Assert.That(omitted, Is.GreaterThan(kept / 5), $"omitted {omitted}, kept {kept}");
+    }
+
+    [Test]
+    public void TestEverySingleCjkCharStartsAGramOrAWordAtItsPlace()
+    {
+        // What a single-char (prefix) query relies on, with the gram field deduped against the word field.
+        foreach (var line in Directory.GetFiles(TestAnalysis.SharedFolder("seeds"), "*.txt").SelectMany(File.ReadAllLines))
+        {
+            var starts = GramUnion(line).Concat(Tokens(Words, line)).Select(t => (t.Start, t.Term[0])).ToHashSet();
+            for (int i = 0; i < line.Length; i++)
+                if (CharClass.IsCjk(line[i]))
+                    Assert.That(starts.Contains((i, char.ToLowerInvariant(line[i]))) || starts.Contains((i, line[i])), Is.True, $"char {line[i]} at {i} of '{line}'");
+        }
     }
 
     [Test]
