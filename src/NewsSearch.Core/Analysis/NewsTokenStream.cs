@@ -360,6 +360,19 @@ internal sealed unsafe class NewsTokenStream : TokenStream
         if (layout.Length != n) throw new InvalidOperationException("word and gram chains normalized the text differently");
         var posOf = layout.PosOf;
         var pairAt = layout.PairAt;
+        // Chars that start some term of this text in the gram or word field: a gram run's chars but its last, and
+        // one-char words. A run-end unigram of such a char adds nothing a single-char (prefix, docs-only) query
+        // needs, so it is left out; so is a repeat of one already emitted.
+        var covered = _covered ??= new ulong[65536 / 64];
+        for (int i = 0; i < n;)
+        {
+            if (!CharClass.IsGramChar(text[i])) { i++; continue; }
+            int j = i + 1;
+            while (j < n && CharClass.IsGramChar(text[j])) j++;
+            for (int k = i; k < j; k++)
+                if (k < j - 1 || pairAt[k] == SingleWord) covered[text[k] >> 6] |= 1UL << text[k];
+            i = j;
+        }
         for (int i = 0; i < n;)
         {
             char c = text[i];
@@ -369,9 +382,14 @@ internal sealed unsafe class NewsTokenStream : TokenStream
                 while (j < n && CharClass.IsGramChar(text[j])) j++;
                 for (int k = i; k < j - 1; k++)
                     if (pairAt[k] != PairStart) Emit(k, 2, posOf[k], 2, TokenType.Bigram);
-                // The run's last char as a unigram (a single-char query is a prefix query, docs only): left out when
-                // it is a one-char word, which the prefix query finds in the word field.
-                if (pairAt[j - 1] != SingleWord) Emit(j - 1, 1, posOf[j - 1], 1, TokenType.Unigram);
+                // The run's last char as a unigram (a single-char query is a prefix query, docs only), once per text
+                // and only when no other term of the text starts with it.
+                char last = text[j - 1];
+                if ((covered[last >> 6] & (1UL << last)) == 0)
+                {
+                    Emit(j - 1, 1, posOf[j - 1], 1, TokenType.Unigram);
+                    covered[last >> 6] |= 1UL << last;
+                }
                 i = j;
                 continue;
             }
@@ -396,7 +414,10 @@ internal sealed unsafe class NewsTokenStream : TokenStream
             }
             i++;
         }
+        foreach (char c in text) covered[c >> 6] = 0; // clears every word a bit was set in
     }
+
+    private ulong[]? _covered;
 
     private static bool ContainsCjk(ReadOnlySpan<char> span)
     {
