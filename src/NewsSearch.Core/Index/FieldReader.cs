@@ -84,8 +84,16 @@ internal sealed unsafe class FieldReader
         }
         if (Meta.HasPositions)
         {
-            prevPosFp += Mem.ReadVLong(tim, ref pos);
-            meta.PosFp = prevPosFp;
+            if (df == 1 && meta.TotalTermFreq == 1 && Meta.HasFreqs)
+            {
+                meta.InlinePosition = Mem.ReadVInt(tim, ref pos); // the only position, kept in the entry
+                meta.PosFp = -1;
+            }
+            else
+            {
+                prevPosFp += Mem.ReadVLong(tim, ref pos);
+                meta.PosFp = prevPosFp;
+            }
         }
     }
 

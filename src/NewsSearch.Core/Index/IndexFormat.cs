@@ -21,7 +21,7 @@ public sealed class IndexCorruptException(string fileName, string message, Excep
 public static class IndexFormat
 {
     /// <summary>Bumped whenever any file layout changes; older or newer indexes are refused (and rebuilt by the manager).</summary>
-    public const int Version = 4; // 2: positions in packed 128-blocks; 3: patched blocks (exceptions); 4: compact term entries
+    public const int Version = 4; // 2: positions in packed 128-blocks; 3: patched blocks (exceptions); 4: compact term entries, 64-term blocks, inline single positions
 
     internal const uint HeaderMagic = 0x5849534E; // "NSIX" little-endian
     internal const uint FooterMagic = 0x444E4558; // "XEND"
@@ -32,7 +32,7 @@ public static class IndexFormat
     internal const int BlockSize = 128;
 
     /// <summary>Terms per term-dictionary block (one index entry per block).</summary>
-    internal const int TermBlockSize = 32;
+    internal const int TermBlockSize = 64;
 
     /// <summary>Longer terms are dropped at indexing (they are noise, and lookups use a stack buffer).</summary>
     public const int MaxTermLength = 255;

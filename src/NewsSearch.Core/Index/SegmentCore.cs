@@ -10,7 +10,9 @@ internal struct TermMeta
     /// <summary>Offset in .doc, or -1 when the single doc is pulsed into the dictionary.</summary>
     public long DocFp;
     public int SingletonDoc;
+    /// <summary>Offset in .pos, or -1 when the term's only position is in the dictionary (<see cref="InlinePosition"/>).</summary>
     public long PosFp;
+    public int InlinePosition;
 }
 
 /// <summary>

@@ -83,6 +83,13 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
             _docsLoaded = 1;
             _numFull = 0;
             _docPtr = _skipPtr = _skipDocPtr = _skipPosPtr = 0;
+            if (meta.PosFp < 0 && withPositions)
+            {
+                // One occurrence: its position came with the dictionary entry; nothing to read from .pos.
+                _posBuf![0] = meta.InlinePosition;
+                _posBufCount = 1;
+                _posIndex = 1;
+            }
             return;
         }
         _bufCount = 0;

@@ -181,7 +181,11 @@ internal sealed class SegmentWriter : IDisposable
         var f = _field!;
         if (_df == 0) { StartTerm(); return; }
         if (_bufCount == BlockSize && _df > 1) FlushDocBlock(); // a full last block is packed, not left as a tail
-        for (int i = 0; i < _posBufCount; i++) _pos.WriteVInt(_posBuf[i]);
+        // A term with one occurrence in one doc keeps its position in the dictionary entry, not in .pos.
+        bool inlinePosition = f.HasPositions && f.HasFreqs && _df == 1 && _ttf == 1;
+        int onlyPosition = inlinePosition ? _posBuf[0] : 0;
+        if (!inlinePosition)
+            for (int i = 0; i < _posBufCount; i++) _pos.WriteVInt(_posBuf[i]);
         _posBufCount = 0;
         long docFp = -1;
         int singleton = -1;
@@ -258,7 +262,8 @@ internal sealed class SegmentWriter : IDisposable
         if (f.HasFreqs && (flags & 2) == 0) _termBlock.WriteVLong((ulong)(_ttf - _df - 1));
         if (_df == 1) _termBlock.WriteVInt(singleton);
         else { _termBlock.WriteVLong((ulong)(docFp - _prevDocFp)); _prevDocFp = docFp; }
-        if (f.HasPositions) { _termBlock.WriteVLong((ulong)(_termPosFp - _prevPosFp)); _prevPosFp = _termPosFp; }
+        if (inlinePosition) _termBlock.WriteVInt(onlyPosition);
+        else if (f.HasPositions) { _termBlock.WriteVLong((ulong)(_termPosFp - _prevPosFp)); _prevPosFp = _termPosFp; }
         _termsInBlock++;
         if (term.Length > _prevTerm.Length) _prevTerm = new char[Math.Max(term.Length, _prevTerm.Length * 2)];
         term.CopyTo(_prevTerm);
