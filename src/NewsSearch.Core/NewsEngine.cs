@@ -32,7 +32,7 @@ public sealed class NewsEngine : IDisposable
         Store = store;
         Analysis = analysis;
         Index = index;
-        Searcher = new NewsSearcher(new SearchAnalyzers(analysis.QueryAnalyzer, analysis.IndexAnalyzer));
+        Searcher = new NewsSearcher(analysis);
     }
 
     public string DataFolder { get; }
