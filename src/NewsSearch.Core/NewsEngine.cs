@@ -32,7 +32,7 @@ public sealed class NewsEngine : IDisposable
         Store = store;
         Analysis = analysis;
         Index = index;
-        Searcher = new NewsSearcher(new SearchAnalyzers(analysis.QueryAnalyzer, analysis.HighlightAnalyzer));
+        Searcher = new NewsSearcher(analysis); // query analyzers + HighlightAnalyzer (all bigrams)
     }
 
     public string DataFolder { get; }
