@@ -325,13 +325,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
             }
             if (char.IsLetterOrDigit(c))
             {
-                int j = i + 1;
-                while (j < n && char.IsLetterOrDigit(text[j]) && !CharClass.IsGramChar(text[j])) j++;
-                if (j + 1 < n && text[j] == '.' && char.IsAsciiDigit(text[j + 1]) && char.IsAsciiDigit(text[j - 1]))
-                {
-                    j += 2;
-                    while (j < n && char.IsAsciiDigit(text[j])) j++;
-                }
+                int j = LatinTokenEnd(text, i);
                 if (gap) { if (pos > 0) pos++; gap = false; }
                 Emit(i, j - i, pos++, 1, IsNumber(text[i..j]) ? TokenType.Number : TokenType.Latin);
                 i = j;
@@ -401,13 +395,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
             }
             if (char.IsLetterOrDigit(c))
             {
-                int j = i + 1;
-                while (j < n && char.IsLetterOrDigit(text[j]) && !CharClass.IsGramChar(text[j])) j++;
-                if (j + 1 < n && text[j] == '.' && char.IsAsciiDigit(text[j + 1]) && char.IsAsciiDigit(text[j - 1]))
-                {
-                    j += 2;
-                    while (j < n && char.IsAsciiDigit(text[j])) j++;
-                }
+                int j = LatinTokenEnd(text, i);
                 Emit(i, j - i, posOf[i], 1, IsNumber(text[i..j]) ? TokenType.Number : TokenType.Latin);
                 i = j;
                 continue;
@@ -418,6 +406,20 @@ internal sealed unsafe class NewsTokenStream : TokenStream
     }
 
     private ulong[]? _covered;
+
+    /// <summary>End of the Latin/number token starting at <paramref name="i"/> in a gram field: letters and digits up to
+    /// the next CJK char, keeping a decimal such as 2.0 whole.</summary>
+    private static int LatinTokenEnd(ReadOnlySpan<char> text, int i)
+    {
+        int n = text.Length, j = i + 1;
+        while (j < n && char.IsLetterOrDigit(text[j]) && !CharClass.IsGramChar(text[j])) j++;
+        if (j + 1 < n && text[j] == '.' && char.IsAsciiDigit(text[j + 1]) && char.IsAsciiDigit(text[j - 1]))
+        {
+            j += 2;
+            while (j < n && char.IsAsciiDigit(text[j])) j++;
+        }
+        return j;
+    }
 
     private static bool ContainsCjk(ReadOnlySpan<char> span)
     {
