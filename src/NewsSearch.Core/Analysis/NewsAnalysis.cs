@@ -20,6 +20,11 @@ public sealed record AnalysisOptions
     /// dictionary, else Debian's.</summary>
     public string? HmmFolder { get; init; }
 
+    /// <summary>Segmenter of the word fields: <see cref="WordAnalysisNames.Jieba"/> (default, ours) or
+    /// <see cref="WordAnalysisNames.SmartCn"/> (Lucene.Net's SmartChineseAnalyzer); the bigram fields are ours either
+    /// way. Recorded in the analysis signature.</summary>
+    public string WordAnalysis { get; init; } = WordAnalysisNames.Jieba;
+
     /// <summary>File name of the newsroom dictionary picked up from the data folder when none is given.</summary>
     public const string DefaultUserDictionaryFileName = "userdict.txt";
 
@@ -37,6 +42,13 @@ public sealed record AnalysisOptions
             CacheDirectory = dataFolder,
         };
     }
+}
+
+/// <summary>The word-field segmenters a data folder can be created with.</summary>
+public static class WordAnalysisNames
+{
+    public const string Jieba = "jieba";
+    public const string SmartCn = "smartcn";
 }
 
 /// <summary>One token as the inspection tools show it.</summary>
