@@ -1,0 +1,139 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using NewsSearch.Core;
+using NewsSearch.Core.Engine;
+using NewsSearch.Core.Index;
+using LScorer = Lucene.Net.Search.Scorer;
+
+using DirectoryReader = Lucene.Net.Index.DirectoryReader;
+using SegmentReader = Lucene.Net.Index.SegmentReader;
+using AtomicReader = Lucene.Net.Index.AtomicReader;
+
+namespace NewsSearch.Engine.Lucene;
+
+/// <summary>
+/// Counts facet values over every matching document (not the page) from doc values: month from the published
+/// day, author from its sorted-set ordinals, section from its sorted ordinals. Counting is by ordinal into arrays
+/// reused across segments (months by a month number), so a document allocates nothing; ordinals are turned into
+/// strings once per segment, only for values that were counted.
+/// </summary>
+internal sealed class FacetCollector(FacetFields fields) : ICollector
+{
+    private readonly Dictionary<int, long> _months = [];
+    private readonly Dictionary<string, long> _authors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _sections = new(StringComparer.Ordinal);
+    private NumericDocValues? _days;
+    private IBits? _hasDay;
+    private SortedSetDocValues? _author;
+    private SortedDocValues? _section;
+    private long[] _authorCounts = [], _sectionCounts = [];
+    private long _lastDay = long.MinValue;
+    private int _lastMonth;
+
+    private static readonly int EpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
+
+    public bool AcceptsDocsOutOfOrder => true;
+
+    public void SetScorer(LScorer scorer) { }
+
+    public void SetNextReader(AtomicReaderContext context)
+    {
+        FlushSegment();
+        var r = context.AtomicReader;
+        if ((fields & FacetFields.Month) != 0)
+        {
+            _days = r.GetNumericDocValues(NewsFields.PublishedDay);
+            _hasDay = _days is null ? null : r.GetDocsWithField(NewsFields.PublishedDay);
+        }
+        if ((fields & FacetFields.Author) != 0)
+        {
+            _author = r.GetSortedSetDocValues(NewsFields.Author);
+            if (_author is not null) _authorCounts = Cleared(_authorCounts, _author.ValueCount);
+        }
+        if ((fields & FacetFields.Section) != 0)
+        {
+            _section = r.GetSortedDocValues(NewsFields.Section);
+            if (_section is not null) _sectionCounts = Cleared(_sectionCounts, _section.ValueCount);
+        }
+    }
+
+    private static long[] Cleared(long[] counts, long size)
+    {
+        if (counts.Length < size) return new long[Math.Max(size, counts.Length * 2)];
+        Array.Clear(counts, 0, (int)size);
+        return counts;
+    }
+
+    public void Collect(int doc)
+    {
+        if (_days is not null && _hasDay!.Get(doc))
+        {
+            long day = _days.Get(doc);
+            if (day != _lastDay)
+            {
+                var date = DateOnly.FromDayNumber((int)(day + EpochDayNumber));
+                _lastDay = day;
+                _lastMonth = date.Year * 12 + date.Month - 1;
+            }
+            _months[_lastMonth] = _months.GetValueOrDefault(_lastMonth) + 1;
+        }
+        if (_author is not null)
+        {
+            _author.SetDocument(doc);
+            long ord;
+            while ((ord = _author.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS) _authorCounts[ord]++;
+        }
+        if (_section is not null)
+        {
+            int ord = _section.GetOrd(doc);
+            if (ord >= 0) _sectionCounts[ord]++;
+        }
+    }
+
+    private void FlushSegment()
+    {
+        var bytes = new BytesRef();
+        if (_author is not null)
+        {
+            for (long ord = 0; ord < _author.ValueCount; ord++)
+            {
+                if (_authorCounts[ord] == 0) continue;
+                _author.LookupOrd(ord, bytes);
+                string v = bytes.Utf8ToString();
+                _authors[v] = _authors.GetValueOrDefault(v) + _authorCounts[ord];
+            }
+            _author = null;
+        }
+        if (_section is not null)
+        {
+            for (int ord = 0; ord < _section.ValueCount; ord++)
+            {
+                if (_sectionCounts[ord] == 0) continue;
+                _section.LookupOrd(ord, bytes);
+                string v = bytes.Utf8ToString();
+                _sections[v] = _sections.GetValueOrDefault(v) + _sectionCounts[ord];
+            }
+            _section = null;
+        }
+        _days = null;
+        _hasDay = null;
+    }
+
+    /// <summary>Per requested facet its <paramref name="size"/> most frequent values (by count, then value).</summary>
+    public IReadOnlyDictionary<FacetFields, IReadOnlyList<FacetValue>> Result(int size)
+    {
+        FlushSegment();
+        var result = new Dictionary<FacetFields, IReadOnlyList<FacetValue>>();
+        if ((fields & FacetFields.Month) != 0)
+            result[FacetFields.Month] = Top(_months.Select(kv => new FacetValue($"{kv.Key / 12:D4}-{kv.Key % 12 + 1:D2}", kv.Value)), size);
+        if ((fields & FacetFields.Author) != 0)
+            result[FacetFields.Author] = Top(_authors.Select(kv => new FacetValue(kv.Key, kv.Value)), size);
+        if ((fields & FacetFields.Section) != 0)
+            result[FacetFields.Section] = Top(_sections.Select(kv => new FacetValue(kv.Key, kv.Value)), size);
+        return result;
+    }
+
+    private static FacetValue[] Top(IEnumerable<FacetValue> values, int size) =>
+        values.OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).Take(Math.Max(0, size)).ToArray();
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using NewsSearch.Core;
+using NewsSearch.Core.Engine;
+using NewsSearch.Core.Index;
+using LIndexSearcher = Lucene.Net.Search.IndexSearcher;
+using LIndexWriter = Lucene.Net.Index.IndexWriter;
+using LIndexWriterConfig = Lucene.Net.Index.IndexWriterConfig;
+using TieredMergePolicy = Lucene.Net.Index.TieredMergePolicy;
+using NsDocument = NewsSearch.Core.Index.Document;
+
+using DirectoryReader = Lucene.Net.Index.DirectoryReader;
+using SegmentReader = Lucene.Net.Index.SegmentReader;
+using AtomicReader = Lucene.Net.Index.AtomicReader;
+
+namespace NewsSearch.Engine.Lucene;
+
+/// <summary>
+/// The single writer of a Lucene index folder: Lucene's IndexWriter (RAM buffer, compound files off, tiered merges
+/// in the background) plus a SearcherManager over it. After each commit the manager is refreshed and the new
+/// searcher becomes the published snapshot, so a commit is searchable as soon as Commit returns.
+/// Dispose rolls back what was not committed (Lucene 4.8 would otherwise commit it on close).
+/// </summary>
+internal sealed class LuceneEngineWriter : IEngineWriter
+{
+    private readonly string _folder;
+    private readonly EngineWriterOptions _options;
+    private readonly MMapDirectory _dir;
+    private readonly LIndexWriter _writer;
+    private readonly SearcherManager _manager;
+    private readonly System.Threading.Lock _publishLock = new();
+    private LuceneSnapshot _current;
+    private bool _disposed;
+
+    public LuceneEngineWriter(string folder, EngineWriterOptions options)
+    {
+        _folder = folder;
+        _options = options;
+        _dir = new MMapDirectory(new DirectoryInfo(folder));
+        try
+        {
+            EngineCommit last = new(0, 0, "", EngineNames.Lucene, LuceneIndexEngine.FormatName);
+            if (DirectoryReader.IndexExists(_dir))
+            {
+                var infos = new SegmentInfos();
+                try
+                {
+                    infos.Read(_dir);
+                }
+                catch (Exception e) when (e is IndexFormatTooOldException or IndexFormatTooNewException)
+                {
+                    throw new IndexCorruptException(folder, "not a Lucene 4.8 index: " + e.Message, e, formatMismatch: true);
+                }
+                catch (CorruptIndexException e)
+                {
+                    throw new IndexCorruptException(folder, e.Message, e);
+                }
+                last = LuceneIndexEngine.ReadCommit(infos.UserData, infos.Generation, folder);
+            }
+            // Gram clauses compile to plain term/phrase/prefix queries only over the full bigram layout (see ARCHITECTURE.md).
+            var analyzer = new NewsLuceneAnalyzer(options.FullGramAnalyzers ?? throw new ArgumentException(
+                "The Lucene engine indexes every bigram of the gram fields: set EngineWriterOptions.FullGramAnalyzers (NewsAnalysis.HighlightAnalyzer).", nameof(options)));
+            var mergePolicy = new TieredMergePolicy { NoCFSRatio = 0.0, MaxCFSSegmentSizeMB = 0 };
+            var config = new LIndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
+            {
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                Similarity = LuceneIndexEngine.Similarity,
+                RAMBufferSizeMB = Math.Max(1.0, options.RamBufferBytes / (1024.0 * 1024.0)),
+                // Lucene caps a thread's buffer at RAMPerThreadHardLimitMB (1945 MB max).
+                RAMPerThreadHardLimitMB = (int)Math.Min(1945, Math.Max(256, 2 * options.RamBufferBytes / (1024 * 1024))),
+                UseCompoundFile = false,
+                MergePolicy = mergePolicy,
+                MergeScheduler = options.BackgroundMerges ? new ConcurrentMergeScheduler() : new SerialMergeScheduler(),
+                WriteLockTimeout = 0,
+            };
+            try
+            {
+                _writer = new LIndexWriter(_dir, config);
+            }
+            catch (LockObtainFailedException e)
+            {
+                throw new IndexLockedException(folder, e);
+            }
+            LastCommit = last;
+            _manager = new SearcherManager(_writer, applyAllDeletes: true, new SimilaritySearcherFactory());
+            _current = Publishable(last);
+        }
+        catch
+        {
+            _writer?.Rollback();
+            _dir.Dispose();
+            throw;
+        }
+    }
+
+    public EngineCommit LastCommit { get; private set; }
+
+    public bool HasUncommittedChanges => _writer.HasUncommittedChanges();
+
+    public void Add(NsDocument document) => _writer.AddDocument(LuceneDocuments.ToLucene(document));
+
+    public void Update(NsDocument document) =>
+        _writer.UpdateDocument(new Term(NewsFields.Id, document.Id), LuceneDocuments.ToLucene(document));
+
+    public void Delete(string id) => _writer.DeleteDocuments(new Term(NewsFields.Id, id));
+
+    public EngineCommit Commit(long storeSequence)
+    {
+        _writer.SetCommitData(new Dictionary<string, string>
+        {
+            [LuceneIndexEngine.StoreSequenceKey] = storeSequence.ToString(CultureInfo.InvariantCulture),
+            [LuceneIndexEngine.AnalysisSignatureKey] = _options.AnalysisSignature,
+            [LuceneIndexEngine.EngineKey] = EngineNames.Lucene,
+            [LuceneIndexEngine.FormatKey] = LuceneIndexEngine.FormatName,
+        });
+        _writer.Commit();
+        var commit = new EngineCommit(SegmentInfos.GetLastCommitGeneration(_dir), storeSequence,
+            _options.AnalysisSignature, EngineNames.Lucene, LuceneIndexEngine.FormatName);
+        LastCommit = commit;
+        // The writer's state right after a commit is the commit: publish it.
+        _manager.MaybeRefreshBlocking();
+        var next = Publishable(commit);
+        LuceneSnapshot old;
+        lock (_publishLock)
+        {
+            old = _current;
+            _current = next;
+        }
+        old.DecRef();
+        return commit;
+    }
+
+    public IEngineSnapshot AcquireSnapshot()
+    {
+        while (true)
+        {
+            LuceneSnapshot s;
+            lock (_publishLock) s = _current;
+            if (s.TryIncRef()) return s;
+        }
+    }
+
+    public void ForceMerge(int maxSegments = 1) => _writer.ForceMerge(Math.Max(1, maxSegments));
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        LuceneSnapshot current;
+        lock (_publishLock) current = _current;
+        current.DecRef();
+        try
+        {
+            _writer.Rollback();
+        }
+        finally
+        {
+            _manager.Dispose();
+            _dir.Dispose();
+        }
+    }
+
+    /// <summary>A snapshot over the manager's current searcher, handed back to the manager at its last reference.</summary>
+    private LuceneSnapshot Publishable(EngineCommit commit)
+    {
+        var searcher = _manager.Acquire();
+        var manager = _manager;
+        return new LuceneSnapshot(searcher, commit, () => manager.Release(searcher));
+    }
+
+    private sealed class SimilaritySearcherFactory : SearcherFactory
+    {
+        public override LIndexSearcher NewSearcher(IndexReader reader) =>
+            new(reader) { Similarity = LuceneIndexEngine.Similarity };
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using NewsSearch.Core.Engine;
+using NewsSearch.Core.Index;
+using LDirectory = Lucene.Net.Store.Directory;
+using LIndexSearcher = Lucene.Net.Search.IndexSearcher;
+
+using DirectoryReader = Lucene.Net.Index.DirectoryReader;
+using SegmentReader = Lucene.Net.Index.SegmentReader;
+using AtomicReader = Lucene.Net.Index.AtomicReader;
+
+namespace NewsSearch.Engine.Lucene;
+
+/// <summary>
+/// The Lucene.Net 4.8 engine: a standard Lucene 4.8 index (Lucene46 codec, compound files off) in one folder,
+/// written with our analysis chains (<see cref="NewsLuceneAnalyzer"/>), scored with BM25Similarity(1.2, 0.75),
+/// read through MMapDirectory. Commits carry their user data (store sequence, analysis signature, engine, format).
+/// </summary>
+public sealed class LuceneIndexEngine : IIndexEngine
+{
+    public const float K1 = 1.2f, B = 0.75f;
+
+    /// <summary>Commit user data keys.</summary>
+    internal const string StoreSequenceKey = "storeSequence", AnalysisSignatureKey = "analysisSignature",
+        EngineKey = "engine", FormatKey = "format";
+
+    public const string FormatName = "lucene/4.8";
+
+    public string Name => EngineNames.Lucene;
+
+    public string Format => FormatName;
+
+    /// <summary>One similarity for writing (norms) and searching.</summary>
+    internal static readonly BM25Similarity Similarity = new(K1, B);
+
+    public IEngineWriter OpenWriter(string folder, EngineWriterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        System.IO.Directory.CreateDirectory(folder);
+        return new LuceneEngineWriter(folder, options);
+    }
+
+    public IEngineSnapshot? OpenReadOnly(string folder)
+    {
+        if (!System.IO.Directory.Exists(folder)) return null;
+        var dir = new MMapDirectory(new DirectoryInfo(folder));
+        try
+        {
+            if (!DirectoryReader.IndexExists(dir)) { dir.Dispose(); return null; }
+            var reader = OpenReader(dir, folder);
+            var commit = ReadCommit(reader.IndexCommit.UserData, reader.IndexCommit.Generation, folder);
+            var searcher = new LIndexSearcher(reader) { Similarity = Similarity };
+            return new LuceneSnapshot(searcher, commit, () => { reader.Dispose(); dir.Dispose(); });
+        }
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
+    }
+
+    public EngineCheckResult Check(string folder)
+    {
+        if (!System.IO.Directory.Exists(folder)) return new EngineCheckResult(true, Name, 0, 0, []);
+        using var dir = new MMapDirectory(new DirectoryInfo(folder));
+        try
+        {
+            if (!DirectoryReader.IndexExists(dir)) return new EngineCheckResult(true, Name, 0, 0, []);
+        }
+        catch (IOException e)
+        {
+            return new EngineCheckResult(false, Name, 0, 0, [e.Message]);
+        }
+        var log = new StringWriter(CultureInfo.InvariantCulture);
+        var checker = new CheckIndex(dir) { InfoStream = log };
+        CheckIndex.Status status;
+        try
+        {
+            status = checker.DoCheckIndex();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException)
+        {
+            return new EngineCheckResult(false, Name, 0, 0, [e.Message]);
+        }
+        var problems = new List<string>();
+        if (!status.Clean)
+        {
+            if (status.MissingSegments) problems.Add("the newest commit (segments_N) cannot be read");
+            if (status.CantOpenSegments) problems.Add("the segments file cannot be opened");
+            // CheckIndex prints each failed test as "FAILED" / "ERROR" lines with the exception; keep those.
+            foreach (var line in log.ToString().Split('\n'))
+            {
+                string l = line.Trim();
+                if (l.Contains("FAILED", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal)
+                    || l.Contains("Exception", StringComparison.Ordinal) || l.StartsWith("WARNING", StringComparison.Ordinal))
+                    problems.Add(l);
+            }
+            if (problems.Count == 0) problems.Add($"CheckIndex: {status.NumBadSegments} broken segment(s)");
+        }
+        long generation = SegmentInfos.GetLastCommitGeneration(dir);
+        int numDocs = 0;
+        if (status.SegmentInfos is { } infos)
+            foreach (var s in infos) numDocs += s.DocCount - s.NumDeleted;
+        return new EngineCheckResult(problems.Count == 0, Name, generation, numDocs, problems);
+    }
+
+    internal static DirectoryReader OpenReader(LDirectory dir, string folder)
+    {
+        try
+        {
+            return DirectoryReader.Open(dir);
+        }
+        catch (Exception e) when (e is IndexFormatTooOldException or IndexFormatTooNewException)
+        {
+            throw new IndexCorruptException(folder, "not a Lucene 4.8 index: " + e.Message, e, formatMismatch: true);
+        }
+        catch (CorruptIndexException e)
+        {
+            throw new IndexCorruptException(folder, e.Message, e);
+        }
+    }
+
+    /// <summary>The commit a reader or writer sees, from its user data; a commit of another format is refused.</summary>
+    internal static EngineCommit ReadCommit(IDictionary<string, string> userData, long generation, string folder)
+    {
+        userData.TryGetValue(FormatKey, out var format);
+        if (format is not null && format != FormatName)
+            throw new IndexCorruptException(folder, $"commit format '{format}', this build reads {FormatName}", formatMismatch: true);
+        userData.TryGetValue(EngineKey, out var engine);
+        if (engine is not null && engine != EngineNames.Lucene)
+            throw new IndexCorruptException(folder, $"written by engine '{engine}'", formatMismatch: true);
+        long seq = userData.TryGetValue(StoreSequenceKey, out var s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0;
+        string signature = userData.TryGetValue(AnalysisSignatureKey, out var sig) ? sig : "";
+        return new EngineCommit(generation, seq, signature, EngineNames.Lucene, FormatName);
+    }
+}

@@ -1,0 +1,106 @@
+using Lucene.Net.Index;
+using NewsSearch.Core.Search;
+using LBooleanQuery = Lucene.Net.Search.BooleanQuery;
+using LConstantScoreQuery = Lucene.Net.Search.ConstantScoreQuery;
+using LMatchAllDocsQuery = Lucene.Net.Search.MatchAllDocsQuery;
+using LMultiTermQuery = Lucene.Net.Search.MultiTermQuery;
+using LNumericRangeQuery = Lucene.Net.Search.NumericRangeQuery;
+using LOccur = Lucene.Net.Search.Occur;
+using LPhraseQuery = Lucene.Net.Search.PhraseQuery;
+using LPrefixQuery = Lucene.Net.Search.PrefixQuery;
+using LQuery = Lucene.Net.Search.Query;
+using LTermQuery = Lucene.Net.Search.TermQuery;
+using NsBooleanQuery = NewsSearch.Core.Search.BooleanQuery;
+using NsMatchAllDocsQuery = NewsSearch.Core.Search.MatchAllDocsQuery;
+using NsMatchNoDocsQuery = NewsSearch.Core.Search.MatchNoDocsQuery;
+using NsNumericRangeQuery = NewsSearch.Core.Search.NumericRangeQuery;
+using NsPhraseQuery = NewsSearch.Core.Search.PhraseQuery;
+using NsPrefixQuery = NewsSearch.Core.Search.PrefixQuery;
+using NsQuery = NewsSearch.Core.Search.Query;
+using NsTermQuery = NewsSearch.Core.Search.TermQuery;
+
+namespace NewsSearch.Engine.Lucene;
+
+/// <summary>
+/// Compiles our query tree (what <see cref="QueryParser"/> emits) to Lucene.Net queries that match the same
+/// documents:
+/// <list type="bullet">
+/// <item>terms and phrases one to one, phrases at our analyzed positions (<c>PhraseQuery.Add(term, position)</c>);
+/// gram-field clauses need nothing special because this engine indexes every bigram in the gram fields (the
+/// native engine leaves out those the word field holds and reads both fields; see ARCHITECTURE.md);</item>
+/// <item>prefixes exhaustively (constant-score filter rewrite: every expanded term, no cap);</item>
+/// <item>keyword values (author, section, id, kind), date ranges (an indexed Int64Field) and match-all as
+/// constant scores;</item>
+/// <item>boosts multiply into <c>Query.Boost</c>; a Filter clause is a MUST clause whose score is 0.</item>
+/// </list>
+/// Lucene.Net's BM25 multiplies every term score by (k1 + 1), which ours leaves out; constant scores are multiplied
+/// by the same factor so that a prefix or an author-name match weighs against a term match as it does natively.
+/// Unknown node types throw <see cref="NotSupportedException"/>.
+/// </summary>
+public static class LuceneQueryCompiler
+{
+    /// <summary>(k1 + 1) of BM25Similarity(1.2, 0.75).</summary>
+    public const float ConstantScoreScale = LuceneIndexEngine.K1 + 1f;
+
+    public static LQuery Compile(NsQuery query) => Compile(query, 1f);
+
+    private static LQuery Compile(NsQuery query, float boost)
+    {
+        switch (query)
+        {
+            case NsTermQuery t:
+                return Boosted(new LTermQuery(new Term(t.Field, t.Term)), boost);
+            case NsPhraseQuery p:
+            {
+                var phrase = new LPhraseQuery();
+                for (int i = 0; i < p.Terms.Count; i++) phrase.Add(new Term(p.Field, p.Terms[i]), p.Positions[i]);
+                return Boosted(phrase, boost);
+            }
+            case NsPrefixQuery p:
+                return Boosted(new LPrefixQuery(new Term(p.Field, p.Prefix))
+                {
+                    MultiTermRewriteMethod = LMultiTermQuery.CONSTANT_SCORE_FILTER_REWRITE,
+                }, boost * ConstantScoreScale);
+            case KeywordQuery k:
+                return Boosted(new LConstantScoreQuery(new LTermQuery(new Term(k.Field, k.Value))), boost * ConstantScoreScale);
+            case NsNumericRangeQuery r:
+                if (r.Min > r.Max) return new LBooleanQuery();
+                return Boosted(new LConstantScoreQuery(LNumericRangeQuery.NewInt64Range(r.Field,
+                    r.Min <= long.MinValue + 1 ? null : r.Min, r.Max == long.MaxValue ? null : r.Max, true, true)),
+                    boost * ConstantScoreScale);
+            case NsMatchAllDocsQuery:
+                return Boosted(new LMatchAllDocsQuery(), boost * ConstantScoreScale);
+            case NsMatchNoDocsQuery:
+                return new LBooleanQuery();
+            case BoostQuery b:
+                return Compile(b.Query, boost * b.Boost);
+            case NsBooleanQuery b:
+            {
+                var result = new LBooleanQuery(disableCoord: true) { MinimumNumberShouldMatch = b.MinimumShouldMatch };
+                foreach (var c in b.Clauses)
+                {
+                    switch (c.Occur)
+                    {
+                        case Occur.Must: result.Add(Compile(c.Query, 1f), LOccur.MUST); break;
+                        case Occur.Should: result.Add(Compile(c.Query, 1f), LOccur.SHOULD); break;
+                        case Occur.MustNot: result.Add(Compile(c.Query, 1f), LOccur.MUST_NOT); break;
+                        case Occur.Filter: result.Add(NonScoring(Compile(c.Query, 1f)), LOccur.MUST); break;
+                        default: throw new NotSupportedException($"Boolean clause occur {c.Occur} is not supported by the Lucene engine.");
+                    }
+                }
+                return Boosted(result, boost);
+            }
+            default:
+                throw new NotSupportedException($"The Lucene engine cannot run query node {query.GetType().FullName}.");
+        }
+    }
+
+    /// <summary>Must match, adds nothing to the score (Lucene 4.8 has no FILTER occur).</summary>
+    public static LQuery NonScoring(LQuery query) => new LConstantScoreQuery(query) { Boost = 0f };
+
+    private static LQuery Boosted(LQuery q, float boost)
+    {
+        q.Boost *= boost;
+        return q;
+    }
+}
