@@ -4,6 +4,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using NewsSearch.Core;
+using NewsSearch.Core.Analysis;
 using NewsSearch.Core.Engine;
 using NewsSearch.Core.Index;
 using LIndexSearcher = Lucene.Net.Search.IndexSearcher;
@@ -45,6 +46,7 @@ internal sealed class LuceneEngineWriter : IEngineWriter
             EngineCommit last = new(0, 0, "", EngineNames.Lucene, LuceneIndexEngine.FormatName);
             if (DirectoryReader.IndexExists(_dir))
             {
+                LuceneIndexEngine.RequireLuceneCommit(_dir, folder);
                 var infos = new SegmentInfos();
                 try
                 {
@@ -54,15 +56,14 @@ internal sealed class LuceneEngineWriter : IEngineWriter
                 {
                     throw new IndexCorruptException(folder, "not a Lucene 4.8 index: " + e.Message, e, formatMismatch: true);
                 }
-                catch (CorruptIndexException e)
+                catch (Exception e) when (e is CorruptIndexException or EndOfStreamException)
                 {
                     throw new IndexCorruptException(folder, e.Message, e);
                 }
                 last = LuceneIndexEngine.ReadCommit(infos.UserData, infos.Generation, folder);
             }
-            // Gram clauses compile to plain term/phrase/prefix queries only over the full bigram layout (see ARCHITECTURE.md).
-            var analyzer = new NewsLuceneAnalyzer(options.FullGramAnalyzers ?? throw new ArgumentException(
-                "The Lucene engine indexes every bigram of the gram fields: set EngineWriterOptions.FullGramAnalyzers (NewsAnalysis.HighlightAnalyzer).", nameof(options)));
+            // Gram clauses compile to plain term/phrase/prefix queries over the full bigram layout (ARCHITECTURE.md).
+            var analyzer = new NewsLuceneAnalyzer(field => NewsAnalysis.WithAllGrams(options.Analyzers(field)));
             var mergePolicy = new TieredMergePolicy { NoCFSRatio = 0.0, MaxCFSSegmentSizeMB = 0 };
             var config = new LIndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
             {

@@ -109,6 +109,7 @@ public sealed class LuceneIndexEngine : IIndexEngine
 
     internal static DirectoryReader OpenReader(LDirectory dir, string folder)
     {
+        RequireLuceneCommit(dir, folder);
         try
         {
             return DirectoryReader.Open(dir);
@@ -117,10 +118,27 @@ public sealed class LuceneIndexEngine : IIndexEngine
         {
             throw new IndexCorruptException(folder, "not a Lucene 4.8 index: " + e.Message, e, formatMismatch: true);
         }
-        catch (CorruptIndexException e)
+        catch (Exception e) when (e is CorruptIndexException or EndOfStreamException)
         {
             throw new IndexCorruptException(folder, e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Refuses a folder whose newest segments_N is not a Lucene 4.x commit (it does not start with Lucene's codec
+    /// magic), e.g. a native index: another format, to be rebuilt rather than repaired.
+    /// </summary>
+    internal static void RequireLuceneCommit(LDirectory dir, string folder)
+    {
+        string? name = SegmentInfos.GetLastCommitSegmentsFileName(dir);
+        if (name is null) return;
+        var bytes = new byte[4];
+        using (var f = File.OpenRead(Path.Combine(folder, name)))
+            if (f.Read(bytes, 0, 4) < 4)
+                throw new IndexCorruptException(name, "is shorter than a Lucene commit header");
+        int magic = bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3];
+        if (magic != global::Lucene.Net.Codecs.CodecUtil.CODEC_MAGIC)
+            throw new IndexCorruptException(name, $"is not a Lucene 4.8 commit (this folder holds another index format)", formatMismatch: true);
     }
 
     /// <summary>The commit a reader or writer sees, from its user data; a commit of another format is refused.</summary>

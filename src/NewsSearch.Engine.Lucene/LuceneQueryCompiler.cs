@@ -1,4 +1,5 @@
 using Lucene.Net.Index;
+using NewsSearch.Core;
 using NewsSearch.Core.Search;
 using LBooleanQuery = Lucene.Net.Search.BooleanQuery;
 using LConstantScoreQuery = Lucene.Net.Search.ConstantScoreQuery;
@@ -57,10 +58,18 @@ public static class LuceneQueryCompiler
                 return Boosted(phrase, boost);
             }
             case NsPrefixQuery p:
-                return Boosted(new LPrefixQuery(new Term(p.Field, p.Prefix))
-                {
-                    MultiTermRewriteMethod = LMultiTermQuery.CONSTANT_SCORE_FILTER_REWRITE,
-                }, boost * ConstantScoreScale);
+            {
+                LQuery prefix = Prefix(p.Field, p.Prefix);
+                // As natively: a single Han char on a gram field also covers the word field's terms starting with it
+                // (redundant over our all-bigram gram fields, needed for analyzers without run-end unigrams).
+                if (WordFieldOf(p.Field) is { } wordField && p.Prefix.Length == 1 && CjkText.IsCjk(p.Prefix[0]))
+                    prefix = new LConstantScoreQuery(new LBooleanQuery(disableCoord: true)
+                    {
+                        { prefix, LOccur.SHOULD },
+                        { Prefix(wordField, p.Prefix), LOccur.SHOULD },
+                    });
+                return Boosted(prefix, boost * ConstantScoreScale);
+            }
             case KeywordQuery k:
                 return Boosted(new LConstantScoreQuery(new LTermQuery(new Term(k.Field, k.Value))), boost * ConstantScoreScale);
             case NsNumericRangeQuery r:
@@ -94,6 +103,18 @@ public static class LuceneQueryCompiler
                 throw new NotSupportedException($"The Lucene engine cannot run query node {query.GetType().FullName}.");
         }
     }
+
+    private static LPrefixQuery Prefix(string field, string prefix) => new(new Term(field, prefix))
+    {
+        MultiTermRewriteMethod = LMultiTermQuery.CONSTANT_SCORE_FILTER_REWRITE,
+    };
+
+    private static string? WordFieldOf(string gramField) => gramField switch
+    {
+        NewsFields.TitleGrams => NewsFields.Title,
+        NewsFields.BodyGrams => NewsFields.Body,
+        _ => null,
+    };
 
     /// <summary>Must match, adds nothing to the score (Lucene 4.8 has no FILTER occur).</summary>
     public static LQuery NonScoring(LQuery query) => new LConstantScoreQuery(query) { Boost = 0f };

@@ -141,6 +141,14 @@ public sealed partial class NewsAnalysis
     /// </summary>
     public Analyzer HighlightAnalyzer(string field) => IsGramField(field) ? _gramsAll : IndexAnalyzer(field);
 
+    /// <summary>
+    /// For an engine that indexes every bigram in the gram fields instead of reading the bigrams the word fields hold
+    /// back from those (the Lucene.Net engine): the gram index chain of this analysis becomes the all-bigrams chain
+    /// (<see cref="HighlightAnalyzer"/>); any other analyzer is returned as it is.
+    /// </summary>
+    public static Analyzer WithAllGrams(Analyzer indexAnalyzer) =>
+        indexAnalyzer is NewsAnalyzer { Kind: ChainKind.GramsIndex } n ? n.Owner._gramsAll : indexAnalyzer;
+
     /// <summary>The query-time chain: words without sub-words and without stop words; bigrams (a lone CJK char as a unigram).</summary>
     public Analyzer QueryAnalyzer(string field) => field switch
     {

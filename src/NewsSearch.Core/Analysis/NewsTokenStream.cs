@@ -25,6 +25,7 @@ internal sealed class NewsAnalyzer(NewsAnalysis analysis, ChainKind kind, string
 {
     public override string Name => name;
     internal ChainKind Kind => kind;
+    internal NewsAnalysis Owner => analysis;
     public override TokenStream CreateTokenStream() => new NewsTokenStream(analysis, kind);
 }
 

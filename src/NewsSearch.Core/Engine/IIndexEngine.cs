@@ -38,11 +38,6 @@ public sealed record EngineWriterOptions
     /// <summary>Analyzer per indexed text field (<see cref="NewsSearch.Core.NewsFields.TextFields"/>).</summary>
     public required Func<string, Analyzer> Analyzers { get; init; }
 
-    /// <summary>Like <see cref="Analyzers"/>, but the gram fields keep every bigram
-    /// (<see cref="NewsAnalysis.HighlightAnalyzer"/>): for engines that index the full gram layout instead of reading
-    /// the bigrams the word fields hold from those (the Lucene.Net engine). Null: <see cref="Analyzers"/>.</summary>
-    public Func<string, Analyzer>? FullGramAnalyzers { get; init; }
-
     /// <summary>Recorded in every commit; an index built with another signature is rebuilt or refused.</summary>
     public required string AnalysisSignature { get; init; }
 

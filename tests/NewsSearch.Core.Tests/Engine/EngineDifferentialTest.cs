@@ -59,7 +59,6 @@ public class EngineDifferentialTest
         _luceneWriter = new LuceneIndexEngine().OpenWriter(Path.Combine(_dir, "lucene"), new EngineWriterOptions
         {
             Analyzers = analysis.IndexAnalyzer,
-            FullGramAnalyzers = analysis.HighlightAnalyzer,
             AnalysisSignature = analysis.Signature.ToString(),
             BackgroundMerges = false,
         });
@@ -132,7 +131,9 @@ public class EngineDifferentialTest
         var native = new IndexSearcher(_nativeLease.Reader);
         int all = Math.Max(1, _nativeLease.Reader.MaxDoc);
         var nativeTop = native.Search(query, all);
-        var nativeIds = nativeTop.ScoreDocs.Select(d => native.GetId(d.Doc)).ToArray();
+        // Every match is collected, so ordering them by (score, id) gives the native order with the seam's tie-break.
+        var nativeIds = nativeTop.ScoreDocs.Select(d => (Id: native.GetId(d.Doc), d.Score))
+            .OrderByDescending(h => h.Score).ThenBy(h => h.Id, StringComparer.Ordinal).Select(h => h.Id).ToArray();
         var lucene = _lucene.Search(new EngineSearchRequest(query, all));
         var luceneIds = lucene.Hits.Select(h => h.Id).ToArray();
 
