@@ -12,6 +12,8 @@ public static class NewsSearchApp
         ["--dict"] = "NewsSearch:Dict",
         ["--user-dict"] = "NewsSearch:UserDict",
         ["--admin-key"] = "NewsSearch:AdminKey",
+        ["--engine"] = "NewsSearch:Engine",
+        ["--analysis"] = "NewsSearch:Analysis",
     };
 
     private static bool IsOpenApiGenerator =>
@@ -19,6 +21,7 @@ public static class NewsSearchApp
 
     public static WebApplication Build(string[] args)
     {
+        ApiEngines.Register();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

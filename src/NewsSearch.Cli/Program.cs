@@ -14,6 +14,9 @@ var root = new RootCommand("NewsSearch: full-text search for a Chinese city news
 root.Options.Add(globals.Data);
 root.Options.Add(globals.Dictionary);
 root.Options.Add(globals.UserDictionary);
+root.Options.Add(globals.Engine);
+root.Options.Add(globals.Analysis);
+CliEngines.Register();
 
 var bench = new Command("bench", "Benchmarks that print figures");
 foreach (var c in IngestCommands.Create(globals)) root.Subcommands.Add(c);

@@ -1,5 +1,5 @@
 using NewsSearch.Core.Analysis;
-using NewsSearch.Core.Index;
+using NewsSearch.Core.Engine;
 using NewsSearch.Core.Search;
 using NewsSearch.Core.Store;
 
@@ -16,6 +16,13 @@ public sealed record NewsEngineOptions
 
     /// <summary>Catch the index up with the store while opening (so a crash never loses an accepted article).</summary>
     public bool CatchUpOnOpen { get; init; } = true;
+
+    /// <summary>Index engine (<see cref="EngineNames"/>): chosen when the folder is created; null = as recorded in
+    /// {data}/datafolder.json (native for a new folder). Another engine than the recorded one is refused.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>Word analysis (<see cref="WordAnalysisNames"/>), with the same rules as <see cref="Engine"/>.</summary>
+    public string? WordAnalysis { get; init; }
 }
 
 /// <summary>
@@ -26,9 +33,10 @@ public sealed class NewsEngine : IDisposable
 {
     public const string IndexFolderName = "index";
 
-    private NewsEngine(string dataFolder, ArticleStore store, NewsAnalysis analysis, IndexManager index)
+    private NewsEngine(string dataFolder, DataFolderInfo info, ArticleStore store, NewsAnalysis analysis, IndexManager index)
     {
         DataFolder = dataFolder;
+        Info = info;
         Store = store;
         Analysis = analysis;
         Index = index;
@@ -36,25 +44,33 @@ public sealed class NewsEngine : IDisposable
     }
 
     public string DataFolder { get; }
+
+    /// <summary>The engine and analysis the folder was created with.</summary>
+    public DataFolderInfo Info { get; }
     public ArticleStore Store { get; }
     public NewsAnalysis Analysis { get; }
     public IndexManager Index { get; }
     public NewsSearcher Searcher { get; }
 
-    /// <summary>Opens (creating when needed) the store and index under <paramref name="dataFolder"/>.</summary>
+    /// <summary>Opens (creating when needed) the store and index under <paramref name="dataFolder"/>. Throws
+    /// <see cref="DataFolderMismatchException"/> when the options ask for another engine or analysis than the
+    /// folder records, and <see cref="ArgumentException"/> for an engine this process has not registered.</summary>
     public static NewsEngine Open(string dataFolder, NewsEngineOptions? options = null)
     {
         options ??= new NewsEngineOptions();
         dataFolder = Path.GetFullPath(dataFolder);
         Directory.CreateDirectory(dataFolder);
-        var analysis = NewsAnalysis.Load(ResolveAnalysisOptions(dataFolder, options.Analysis));
+        var info = DataFolderInfo.Resolve(dataFolder, options.Engine, options.WordAnalysis);
+        var indexEngine = EngineCatalog.Get(info.Engine);
+        var analysis = NewsAnalysis.Load(ResolveAnalysisOptions(dataFolder, options.Analysis) with { WordAnalysis = info.Analysis });
         var store = new ArticleStore(dataFolder);
         IndexManager? index = null;
         try
         {
-            index = IndexManager.Open(Path.Combine(dataFolder, IndexFolderName), store, analysis.IndexAnalyzer,
+            index = IndexManager.Open(Path.Combine(dataFolder, IndexFolderName), store, indexEngine, analysis.IndexAnalyzer,
                 analysis.Signature.ToString(), new IndexManagerOptions { CatchUpOnOpen = options.CatchUpOnOpen });
-            var engine = new NewsEngine(dataFolder, store, analysis, index);
+            if (DataFolderInfo.Read(dataFolder) is null) info.Write(dataFolder);
+            var engine = new NewsEngine(dataFolder, info, store, analysis, index);
             if (options.BackgroundRefresh) index.StartBackgroundRefresh();
             return engine;
         }
@@ -72,13 +88,14 @@ public sealed class NewsEngine : IDisposable
         {
             CacheDirectory = options.CacheDirectory ?? dataFolder,
             HmmFolder = options.HmmFolder,
+            WordAnalysis = options.WordAnalysis,
         };
 
     /// <summary>Searches the current snapshot.</summary>
     public SearchResponse Search(SearchRequest request)
     {
         using var lease = Index.AcquireSnapshot();
-        return Searcher.Search(lease.Reader, Store, request);
+        return Searcher.Search(lease.Snapshot, Store, request);
     }
 
     public void Dispose()

@@ -31,8 +31,6 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
     private long _lastDay = long.MinValue;
     private int _lastMonth;
 
-    private static readonly int EpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
-
     public bool AcceptsDocsOutOfOrder => true;
 
     public void SetScorer(LScorer scorer) { }
@@ -72,7 +70,7 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
             long day = _days.Get(doc);
             if (day != _lastDay)
             {
-                var date = DateOnly.FromDayNumber((int)(day + EpochDayNumber));
+                var date = ArticleDocuments.DateOfDay(day);
                 _lastDay = day;
                 _lastMonth = date.Year * 12 + date.Month - 1;
             }
@@ -120,20 +118,17 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
         _hasDay = null;
     }
 
-    /// <summary>Per requested facet its <paramref name="size"/> most frequent values (by count, then value).</summary>
+    /// <summary>Per requested facet its <paramref name="size"/> most frequent values (<see cref="FacetTop"/>).</summary>
     public IReadOnlyDictionary<FacetFields, IReadOnlyList<FacetValue>> Result(int size)
     {
         FlushSegment();
         var result = new Dictionary<FacetFields, IReadOnlyList<FacetValue>>();
         if ((fields & FacetFields.Month) != 0)
-            result[FacetFields.Month] = Top(_months.Select(kv => new FacetValue($"{kv.Key / 12:D4}-{kv.Key % 12 + 1:D2}", kv.Value)), size);
+            result[FacetFields.Month] = FacetTop.Select(_months.Select(kv => (FacetTop.Month(kv.Key / 12, kv.Key % 12 + 1), kv.Value)), size);
         if ((fields & FacetFields.Author) != 0)
-            result[FacetFields.Author] = Top(_authors.Select(kv => new FacetValue(kv.Key, kv.Value)), size);
+            result[FacetFields.Author] = FacetTop.Select(_authors.Select(kv => (kv.Key, kv.Value)), size);
         if ((fields & FacetFields.Section) != 0)
-            result[FacetFields.Section] = Top(_sections.Select(kv => new FacetValue(kv.Key, kv.Value)), size);
+            result[FacetFields.Section] = FacetTop.Select(_sections.Select(kv => (kv.Key, kv.Value)), size);
         return result;
     }
-
-    private static FacetValue[] Top(IEnumerable<FacetValue> values, int size) =>
-        values.OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).Take(Math.Max(0, size)).ToArray();
 }

@@ -43,7 +43,7 @@ public sealed class LuceneIndexEngine : IIndexEngine
         return new LuceneEngineWriter(folder, options);
     }
 
-    public IEngineSnapshot? OpenReadOnly(string folder)
+    public IEngineSnapshot? OpenReadOnly(string folder, bool verifyChecksums = false)
     {
         if (!System.IO.Directory.Exists(folder)) return null;
         var dir = new MMapDirectory(new DirectoryInfo(folder));
@@ -51,6 +51,19 @@ public sealed class LuceneIndexEngine : IIndexEngine
         {
             if (!DirectoryReader.IndexExists(dir)) { dir.Dispose(); return null; }
             var reader = OpenReader(dir, folder);
+            if (verifyChecksums)
+            {
+                try
+                {
+                    // Lucene 4.8 recomputes every file's checksum per segment.
+                    foreach (var leaf in reader.Leaves) leaf.AtomicReader.CheckIntegrity();
+                }
+                catch (Exception e) when (e is CorruptIndexException or EndOfStreamException)
+                {
+                    reader.Dispose();
+                    throw new IndexCorruptException(folder, e.Message, e);
+                }
+            }
             var commit = ReadCommit(reader.IndexCommit.UserData, reader.IndexCommit.Generation, folder);
             var searcher = new LIndexSearcher(reader) { Similarity = Similarity };
             return new LuceneSnapshot(searcher, commit, () => { reader.Dispose(); dir.Dispose(); });

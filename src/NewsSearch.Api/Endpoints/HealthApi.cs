@@ -3,7 +3,12 @@ using NewsSearch.Api.Infrastructure;
 
 namespace NewsSearch.Api.Endpoints;
 
-public sealed record HealthStatus(string Status, long? Documents = null, long? StoreSequence = null, long? IndexedSequence = null);
+public sealed record HealthStatus(string Status, long? Documents = null, long? StoreSequence = null, long? IndexedSequence = null)
+{
+    /// <summary>The data folder's index engine (native, lucene) and word analysis (jieba, smartcn).</summary>
+    public string? Engine { get; init; }
+    public string? Analysis { get; init; }
+}
 
 public static class HealthApi
 {
@@ -25,6 +30,10 @@ public static class HealthApi
                 detail: "The index is still opening.");
         var engine = host.Engine;
         using var lease = engine.Index.AcquireSnapshot();
-        return TypedResults.Ok(new HealthStatus("ready", lease.Reader.NumDocs, engine.Store.CurrentSequence, lease.Reader.StoreSequence));
+        return TypedResults.Ok(new HealthStatus("ready", lease.Snapshot.NumDocs, engine.Store.CurrentSequence, lease.Snapshot.StoreSequence)
+        {
+            Engine = engine.Info.Engine,
+            Analysis = engine.Info.Analysis,
+        });
     }
 }

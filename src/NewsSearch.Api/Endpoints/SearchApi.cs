@@ -13,7 +13,21 @@ public sealed record SearchParameters(
     [property: Description("1-based page number (default 1).")]
     [FromQuery(Name = "page")] int? Page,
     [property: Description("Hits per page, 1 to 100 (default 10).")]
-    [FromQuery(Name = "pageSize")] int? PageSize);
+    [FromQuery(Name = "pageSize")] int? PageSize,
+    [property: Description("Only articles published on or after this day (yyyy-MM-dd).")]
+    [FromQuery(Name = "from")] string? From = null,
+    [property: Description("Only articles published on or before this day (yyyy-MM-dd).")]
+    [FromQuery(Name = "to")] string? To = null,
+    [property: Description("Only articles by this author (exact name).")]
+    [FromQuery(Name = "author")] string? Author = null,
+    [property: Description("Only articles of this section (exact name).")]
+    [FromQuery(Name = "section")] string? Section = null,
+    [property: Description("Only articles of this kind: article, continuation or notice.")]
+    [FromQuery(Name = "kind")] string? Kind = null,
+    [property: Description("relevance (default), newest or oldest; ties broken by article id.")]
+    [FromQuery(Name = "sort")] string? Sort = null,
+    [property: Description("Facets counted over all matches, comma-separated: month, author, section.")]
+    [FromQuery(Name = "facets")] string? Facets = null);
 
 public static class SearchApi
 {
@@ -43,7 +57,20 @@ public static class SearchApi
             return Problems.BadRequest("Invalid page size", $"pageSize must be between 1 and {SearchRequest.MaxPageSize}.");
         try
         {
-            return TypedResults.Ok(host.Engine.Search(new SearchRequest(query, page, pageSize)));
+            return TypedResults.Ok(host.Engine.Search(new SearchRequest(query, page, pageSize)
+            {
+                From = SearchFilters.ParseDay(p.From, "from"),
+                To = SearchFilters.ParseDay(p.To, "to"),
+                Author = p.Author,
+                Section = p.Section,
+                Kind = p.Kind,
+                Sort = SearchFilters.ParseSort(p.Sort),
+                Facets = SearchFilters.ParseFacets(p.Facets),
+            }));
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest("Invalid search parameters", e.Message);
         }
         catch (QueryParseException e)
         {

@@ -29,6 +29,8 @@ public sealed class EngineHost(IOptions<NewsSearchOptions> options, ILogger<Engi
         {
             Analysis = new AnalysisOptions { DictionaryPath = o.Dict, UserDictionaryPath = o.UserDict },
             BackgroundRefresh = true,
+            Engine = o.Engine,
+            WordAnalysis = o.Analysis,
         });
         logger.LogInformation("Index open: {Docs} documents, store sequence {Seq}",
             _engine.Index.GetStats().NumDocs, _engine.Store.CurrentSequence);

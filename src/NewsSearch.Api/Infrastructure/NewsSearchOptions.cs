@@ -7,6 +7,12 @@ public sealed class NewsSearchOptions
     public string? Dict { get; set; }
     public string? UserDict { get; set; }
 
+    /// <summary>Index engine for a new data folder (native, lucene); an existing folder must match its record.</summary>
+    public string? Engine { get; set; }
+
+    /// <summary>Word analysis for a new data folder (jieba, smartcn); an existing folder must match its record.</summary>
+    public string? Analysis { get; set; }
+
     /// <summary>When set, admin endpoints need header X-Admin-Key with this value; when not, only loopback callers.</summary>
     public string? AdminKey { get; set; }
 }

@@ -22,11 +22,12 @@ public static class AnalysisCommands
     /// </summary>
     public static NewsAnalysis LoadAnalysis(CliGlobals globals, ParseResult r)
     {
-        var options = AnalysisOptions.ForDataFolder(globals.DataFolder(r), r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary));
+        var options = AnalysisOptions.ForDataFolder(globals.DataFolder(r), r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary))
+            with { WordAnalysis = globals.FolderInfo(r).Analysis };
         return Load(options);
     }
 
-    private static NewsAnalysis Load(AnalysisOptions options)
+    public static NewsAnalysis Load(AnalysisOptions options)
     {
         try { return NewsAnalysis.Load(options); }
         catch (AnalysisLoadException e) { throw new CliException(e.Message); }

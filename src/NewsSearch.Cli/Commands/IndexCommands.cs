@@ -14,7 +14,7 @@ public static class IndexCommands
         yield return StatsCommand(globals);
         yield return OptimizeCommand(globals);
         yield return ReindexCommand(globals);
-        yield return IndexStress.Command(globals);
+        yield return CheckCommand(globals);
     }
 
     public static IEnumerable<Command> CreateBench(CliGlobals globals)
@@ -28,10 +28,13 @@ public static class IndexCommands
     /// <summary>Opens the index service over {data}: store, real analysis, catch-up.</summary>
     public static IndexManager OpenManager(CliGlobals globals, ParseResult r, ArticleStore store, NewsAnalysis analysis, IndexManagerOptions? options = null)
     {
+        var info = globals.FolderInfo(r);
         try
         {
-            return IndexManager.Open(IndexFolder(globals, r), store, analysis.IndexAnalyzer, analysis.Signature.ToString(),
-                options ?? new IndexManagerOptions { Log = Console.Error.WriteLine });
+            var manager = IndexManager.Open(IndexFolder(globals, r), store, CliGlobals.EngineNamed(info.Engine), analysis.IndexAnalyzer,
+                analysis.Signature.ToString(), options ?? new IndexManagerOptions { Log = Console.Error.WriteLine });
+            if (DataFolderInfo.Read(globals.DataFolder(r)) is null) info.Write(globals.DataFolder(r));
+            return manager;
         }
         catch (IndexLockedException e) { throw new CliException(e.Message + " Stop the server (or other command) using it first."); }
         catch (IndexCorruptException e) { throw new CliException(e.Message + " Run `newssearch reindex` to rebuild it from the store."); }
@@ -39,43 +42,53 @@ public static class IndexCommands
 
     private static Command ReindexCommand(CliGlobals globals)
     {
-        var c = new Command("reindex", "Rebuild the whole index from the article store into a new version and switch to it");
+        var c = new Command("reindex", "Rebuild the whole index from the article store into a new version and switch to it; " +
+            "with --engine or --analysis, convert the data folder to that engine or analysis");
         c.SetAction(r =>
         {
-            var analysis = LoadAnalysis(globals, r);
-            using var store = new ArticleStore(globals.DataFolder(r));
+            string data = globals.DataFolder(r);
+            DataFolderInfo recorded;
+            try { recorded = DataFolderInfo.Read(data) ?? DataFolderInfo.Default; }
+            catch (InvalidDataException e) { throw new CliException(e.Message); }
+            var target = new DataFolderInfo(r.GetValue(globals.Engine) ?? recorded.Engine, r.GetValue(globals.Analysis) ?? recorded.Analysis);
+            var targetEngine = CliGlobals.EngineNamed(target.Engine);
+            var currentEngine = CliGlobals.EngineNamed(recorded.Engine);
+            var analysis = AnalysisCommands.Load(AnalysisOptions.ForDataFolder(data, r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary))
+                with { WordAnalysis = target.Analysis });
+            using var store = new ArticleStore(data);
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            // Open without catching up: the rebuild reads everything anyway.
-            using var manager = OpenManagerForRebuild(globals, r, store, analysis);
+            // Open without catching up or rebuilding: the rebuild below reads everything anyway.
+            using var manager = OpenManagerForRebuild(IndexFolder(globals, r), store, currentEngine, analysis);
             AnsiConsole.Progress().AutoClear(true).Start(ctx =>
             {
                 var task = ctx.AddTask("reindex", maxValue: Math.Max(1, store.Count));
-                manager.Reindex(new InlineProgress<ReindexProgress>(p => { task.MaxValue = Math.Max(1, p.Total); task.Value = p.Done; }));
+                manager.Reindex(new InlineProgress<ReindexProgress>(p => { task.MaxValue = Math.Max(1, p.Total); task.Value = p.Done; }), targetEngine);
             });
+            // After the switch: a crash before this line leaves the old record, and the next open rebuilds with it.
+            target.Write(data);
             var stats = manager.GetStats();
-            Console.WriteLine($"reindexed {stats.NumDocs:N0} articles into {manager.CurrentVersionFolder} in {sw.Elapsed.TotalSeconds:F1} s ({Mb(stats.TotalBytes)})");
+            string converted = target == recorded ? "" : $" (converted from {recorded.Engine}/{recorded.Analysis} to {target.Engine}/{target.Analysis})";
+            Console.WriteLine($"reindexed {stats.NumDocs:N0} articles into {manager.CurrentVersionFolder} in {sw.Elapsed.TotalSeconds:F1} s ({Mb(stats.TotalBytes)}){converted}");
             return 0;
         });
         return c;
     }
 
-    private static IndexManager OpenManagerForRebuild(CliGlobals globals, ParseResult r, ArticleStore store, NewsAnalysis analysis)
+    private static IndexManager OpenManagerForRebuild(string indexFolder, ArticleStore store, IIndexEngine engine, NewsAnalysis analysis)
     {
+        var options = new IndexManagerOptions { Log = Console.Error.WriteLine, CatchUpOnOpen = false, RebuildOnOpen = false, VerifyChecksumsOnOpen = true };
         try
         {
-            return IndexManager.Open(IndexFolder(globals, r), store, analysis.IndexAnalyzer, analysis.Signature.ToString(),
-                new IndexManagerOptions { Log = Console.Error.WriteLine, CatchUpOnOpen = false, VerifyChecksumsOnOpen = true });
+            return IndexManager.Open(indexFolder, store, engine, analysis.IndexAnalyzer, analysis.Signature.ToString(), options);
         }
         catch (IndexLockedException e) { throw new CliException(e.Message + " Stop the server first."); }
         catch (IndexCorruptException)
         {
             // A broken index is exactly what reindex is for: set it aside and start from an empty one.
-            string folder = IndexFolder(globals, r);
-            string aside = folder + ".broken-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-            Directory.Move(folder, aside);
+            string aside = indexFolder + ".broken-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+            Directory.Move(indexFolder, aside);
             Console.Error.WriteLine($"index: moved the unreadable index to {aside}");
-            return IndexManager.Open(folder, store, analysis.IndexAnalyzer, analysis.Signature.ToString(),
-                new IndexManagerOptions { Log = Console.Error.WriteLine, CatchUpOnOpen = false });
+            return IndexManager.Open(indexFolder, store, engine, analysis.IndexAnalyzer, analysis.Signature.ToString(), options);
         }
     }
 
@@ -90,17 +103,46 @@ public static class IndexCommands
 
     private static Command StatsCommand(CliGlobals globals)
     {
-        var c = new Command("stats", "Print the index's segments, documents, deletions, terms per field and bytes per file kind");
+        var c = new Command("stats", "Print the data folder's engine and analysis, and the index's segments, documents, deletions, terms per field and bytes per file kind");
         c.SetAction(r =>
         {
-            string indexFolder = IndexFolder(globals, r);
-            string? version = IndexManager.ResolveCurrentVersionFolder(indexFolder)
-                ?? throw new CliException($"No index at {indexFolder} (run `newssearch ingest` first).");
-            IndexSnapshot snapshot;
-            try { snapshot = IndexSnapshot.Open(version, verifyChecksums: true, log: Console.Error.WriteLine); }
+            var info = globals.FolderInfo(r);
+            var (version, engine) = CurrentVersion(globals, r);
+            IEngineSnapshot? snapshot;
+            try { snapshot = engine.OpenReadOnly(version, verifyChecksums: true); }
             catch (IOException e) { throw new CliException(e.Message); }
-            using (snapshot) PrintStats(IndexManager.ComputeStats(snapshot, version));
+            if (snapshot is null) throw new CliException($"No commit in {version} (run `newssearch ingest` first).");
+            AnsiConsole.MarkupLine($"data folder: engine [bold]{Markup.Escape(info.Engine)}[/], analysis [bold]{Markup.Escape(info.Analysis)}[/]");
+            using (snapshot) PrintStats(snapshot.GetStats(version));
             return 0;
+        });
+        return c;
+    }
+
+    /// <summary>The live version folder and the engine that wrote it (its ENGINE file), or a one-line error.</summary>
+    public static (string Version, IIndexEngine Engine) CurrentVersion(CliGlobals globals, ParseResult r)
+    {
+        string indexFolder = IndexFolder(globals, r);
+        string? version;
+        try { version = IndexManager.ResolveCurrentVersionFolder(indexFolder); }
+        catch (IOException e) { throw new CliException(e.Message); }
+        if (version is null || !Directory.Exists(version)) throw new CliException($"No index at {indexFolder} (run `newssearch ingest` first).");
+        return (version, CliGlobals.EngineNamed(IndexManager.ReadVersionEngine(version) ?? EngineNames.Native));
+    }
+
+    private static Command CheckCommand(CliGlobals globals)
+    {
+        var c = new Command("check", "Verify the index's integrity (checksums of every file, structure); prints each problem, exit 1 when any");
+        c.SetAction(r =>
+        {
+            var (version, engine) = CurrentVersion(globals, r);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var result = engine.Check(version);
+            foreach (var p in result.Problems) Console.WriteLine($"problem: {p}");
+            Console.WriteLine(result.Ok
+                ? $"ok: {version} ({result.Engine}), generation {result.Generation}, {result.NumDocs:N0} docs, checked in {sw.Elapsed.TotalSeconds:F1} s"
+                : $"{result.Problems.Count} problem(s) in {version} ({result.Engine}); run `newssearch reindex` to rebuild it from the store");
+            return result.Ok ? 0 : 1;
         });
         return c;
     }
@@ -108,6 +150,7 @@ public static class IndexCommands
     public static void PrintStats(IndexStats s)
     {
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(s.Folder)}[/]");
+        if (s.Engine.Length > 0) AnsiConsole.MarkupLine($"engine {Markup.Escape(s.Engine)}, format {Markup.Escape(s.Format)}");
         AnsiConsole.MarkupLine($"commit generation {s.Generation}, store sequence {s.StoreSequence}, analysis [grey]{Markup.Escape(s.AnalysisSignature)}[/]");
         AnsiConsole.MarkupLine($"documents {s.NumDocs:N0} live, {s.Deletions:N0} deleted, {s.MaxDoc:N0} in all; {s.Segments.Count} segments; {Mb(s.TotalBytes)}");
         var segs = new Table().Title("segments");
@@ -156,159 +199,38 @@ public static class IndexCommands
         var c = new Command("optimize", "Merge the index into one segment and purge deleted documents (force merge)");
         c.SetAction(r =>
         {
-            string indexFolder = IndexFolder(globals, r);
-            string version = IndexManager.ResolveCurrentVersionFolder(indexFolder)
-                ?? throw new CliException($"No index at {indexFolder}.");
+            var (version, engine) = CurrentVersion(globals, r);
             // Merging re-encodes postings and never analyzes text, so the writer needs no analyzers; it keeps the
             // index's recorded signature.
             string signature;
-            using (var s = OpenOrFail(version)) signature = s.AnalysisSignature;
+            int before;
+            try
+            {
+                using var s = engine.OpenReadOnly(version, verifyChecksums: true) ?? throw new CliException($"No commit in {version}.");
+                signature = s.AnalysisSignature;
+                before = s.GetStats(version).Segments.Count;
+            }
+            catch (IOException e) { throw new CliException(e.Message); }
             var sw = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                using var w = IndexWriter.Open(version, new IndexWriterConfig
+                using var w = engine.OpenWriter(version, new EngineWriterOptions
                 {
                     Analyzers = _ => throw new InvalidOperationException("optimize does not analyze"),
                     AnalysisSignature = signature,
                     BackgroundMerges = false,
                     Log = Console.Error.WriteLine,
                 });
-                int before = w.SegmentsInfo().Count;
                 w.ForceMerge(1);
                 var commit = w.Commit(w.LastCommit.StoreSequence);
-                Console.WriteLine($"optimized {version}: {before} → {commit.Segments.Count} segments, {commit.NumDocs:N0} docs, {sw.Elapsed.TotalSeconds:F1} s");
+                using var after = w.AcquireSnapshot();
+                Console.WriteLine($"optimized {version}: {before} → {after.GetStats(version).Segments.Count} segments, {after.NumDocs:N0} docs, {sw.Elapsed.TotalSeconds:F1} s");
             }
             catch (IndexLockedException e) { throw new CliException(e.Message + " Stop the server first."); }
             catch (IOException e) { throw new CliException(e.Message); }
             return 0;
         });
         return c;
-    }
-
-    private static IndexSnapshot OpenOrFail(string version)
-    {
-        try { return IndexSnapshot.Open(version, verifyChecksums: true, log: Console.Error.WriteLine); }
-        catch (IOException e) { throw new CliException(e.Message); }
-    }
-}
-
-/// <summary>
-/// The hidden <c>newssearch index-stress</c> command: upserts and deletes generated articles in the store and
-/// catches the index up with frequent commits, merges and rebuilds, forever (or --iterations). The crash test
-/// kills it with SIGKILL at random moments. Uses a tiny analyzer so it needs no dictionary.
-/// </summary>
-public static class IndexStress
-{
-    public const string Signature = "stress-chars/v1";
-
-    /// <summary>Latin words and single CJK characters: enough structure for positions and many terms.</summary>
-    public static Analyzer AnalyzerFor(string field) => Chars;
-
-    private static readonly Analyzer Chars = new StressAnalyzer();
-
-    public static IndexManagerOptions Options(Action<string>? log = null) => new()
-    {
-        RamBufferBytes = 256 << 10, // tiny buffer: flushes in the middle of catch-ups
-        MergePolicy = new TieredMergePolicy { SegmentsPerTier = 3, MaxMergeAtOnce = 3, FloorSegmentBytes = 4096 },
-        BackgroundMerges = true,
-        CommitEveryChanges = 50,
-        Log = log,
-    };
-
-    public static Command Command(CliGlobals globals)
-    {
-        var c = new Command("index-stress", "(testing) index generated articles with frequent commits until killed") { Hidden = true };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
-        var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => int.MaxValue };
-        c.Options.Add(seed);
-        c.Options.Add(iterations);
-        c.SetAction(r =>
-        {
-            string data = globals.DataFolder(r);
-            Run(data, r.GetValue(seed), r.GetValue(iterations));
-            return 0;
-        });
-        return c;
-    }
-
-    private static readonly string[] Words =
-        ["city", "river", "bridge", "market", "school", "park", "road", "metro", "bus", "police", "fire", "rain", "music", "art", "news"];
-    private const string Hanzi = "市区公共自行车押金退还地铁公交学校医院公园道路天气新闻记者报道";
-
-    public static Article MakeArticle(Random rng, string id)
-    {
-        string Text(int n)
-        {
-            var sb = new System.Text.StringBuilder();
-            for (int i = 0; i < n; i++)
-            {
-                if (rng.Next(3) == 0) sb.Append(' ').Append(Words[rng.Next(Words.Length)]).Append(' ');
-                else sb.Append(Hanzi[rng.Next(Hanzi.Length)]);
-            }
-            return sb.ToString();
-        }
-        return new Article
-        {
-            Id = id,
-            Title = Text(rng.Next(3, 12)),
-            Body = Text(rng.Next(20, 400)),
-            Reporters = [$"reporter{rng.Next(10)}"],
-            Section = "s" + rng.Next(5),
-            PublishedAt = new DateOnly(2020, 1, 1).AddDays(rng.Next(2000)),
-            Kind = rng.Next(20) == 0 ? ArticleKind.Notice : ArticleKind.Article,
-        };
-    }
-
-    public static void Run(string data, int seed, int iterations)
-    {
-        var rng = new Random(seed);
-        using var store = new ArticleStore(data);
-        using var manager = IndexManager.Open(Path.Combine(data, "index"), store, AnalyzerFor, Signature, Options());
-        Console.WriteLine("ready");
-        Console.Out.Flush();
-        for (int i = 0; i < iterations; i++)
-        {
-            var batch = new List<Article>();
-            int n = rng.Next(1, 40);
-            for (int k = 0; k < n; k++) batch.Add(MakeArticle(rng, "a" + rng.Next(600)));
-            store.UpsertMany(batch.DistinctBy(a => a.Id).ToList());
-            int deletes = rng.Next(4);
-            for (int k = 0; k < deletes; k++) store.Delete("a" + rng.Next(600));
-            manager.CatchUp();
-            int roll = rng.Next(100);
-            if (roll < 2) manager.ForceMerge();
-            else if (roll < 3) manager.Reindex();
-        }
-    }
-
-    private sealed class StressAnalyzer : Analyzer
-    {
-        public override string Name => "stress-chars";
-
-        public override TokenStream CreateTokenStream() => new Stream();
-
-        private sealed class Stream : TokenStream
-        {
-            private string _text = "";
-            private int _pos;
-
-            public override void SetText(string text) { _text = text; _pos = 0; }
-
-            public override bool IncrementToken()
-            {
-                while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos])) _pos++;
-                if (_pos >= _text.Length) return false;
-                int start = _pos;
-                if (char.IsAsciiLetter(_text[_pos])) { while (_pos < _text.Length && char.IsAsciiLetter(_text[_pos])) _pos++; }
-                else _pos++;
-                SetTerm(_text.AsSpan(start, _pos - start));
-                StartOffset = start;
-                EndOffset = _pos;
-                PositionIncrement = 1;
-                Type = _pos - start > 1 ? TokenType.Latin : TokenType.Unigram;
-                return true;
-            }
-        }
     }
 }
 
@@ -379,7 +301,9 @@ public static class IndexBench
             };
             long applied;
             IndexStats stats;
-            using (var manager = IndexManager.Open(Path.Combine(data, "index"), store, analysis.IndexAnalyzer, analysis.Signature.ToString(), options))
+            var engine = CliGlobals.EngineNamed(r.GetValue(globals.Engine) ?? EngineNames.Native);
+            Console.WriteLine($"engine {engine.Name} ({engine.Format})");
+            using (var manager = IndexManager.Open(Path.Combine(data, "index"), store, engine, analysis.IndexAnalyzer, analysis.Signature.ToString(), options))
             {
                 applied = manager.CatchUp();
                 double indexSeconds = sw.Elapsed.TotalSeconds;

@@ -5,7 +5,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NewsSearch.Core.Highlight;
-using NewsSearch.Core.Index;
 using NewsSearch.Core.Search;
 using NewsSearch.Core.Store;
 using Spectre.Console;
@@ -28,6 +27,14 @@ public static partial class SearchCommands
         var pageSize = new Option<int>("--page-size") { Description = $"Hits per page (1–{SearchRequest.MaxPageSize})", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the API's JSON response" };
         var explain = new Option<bool>("--explain") { Description = "Also print the parsed query" };
+        var from = new Option<string?>("--from") { Description = "Only articles published on or after this day (yyyy-MM-dd)" };
+        var to = new Option<string?>("--to") { Description = "Only articles published on or before this day (yyyy-MM-dd)" };
+        var author = new Option<string?>("--author") { Description = "Only articles by this author (exact name)" };
+        var section = new Option<string?>("--section") { Description = "Only articles of this section (exact name)" };
+        var kind = new Option<string?>("--kind") { Description = "Only articles of this kind: article, continuation, notice" };
+        var sort = new Option<string?>("--sort") { Description = "relevance (default), newest or oldest; ties by article id" };
+        var facets = new Option<string?>("--facets") { Description = "Count matches by month, author, section (comma-separated)" };
+        foreach (var o in new Option[] { from, to, author, section, kind, sort, facets }) search.Options.Add(o);
         search.Arguments.Add(query);
         search.Options.Add(page);
         search.Options.Add(pageSize);
@@ -35,7 +42,22 @@ public static partial class SearchCommands
         search.Options.Add(explain);
         search.SetAction(r =>
         {
-            var request = new SearchRequest(r.GetValue(query) ?? "", r.GetValue(page), r.GetValue(pageSize));
+            SearchRequest request;
+            try
+            {
+                request = new SearchRequest(r.GetValue(query) ?? "", r.GetValue(page), r.GetValue(pageSize))
+                {
+                    From = SearchFilters.ParseDay(r.GetValue(from), "--from"),
+                    To = SearchFilters.ParseDay(r.GetValue(to), "--to"),
+                    Author = r.GetValue(author),
+                    Section = r.GetValue(section),
+                    Kind = r.GetValue(kind),
+                    Sort = SearchFilters.ParseSort(r.GetValue(sort)),
+                    Facets = SearchFilters.ParseFacets(r.GetValue(facets)),
+                };
+                SearchFilters.Validate(request);
+            }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
             using var session = SearchSession.Open(globals, r);
             var response = Run(() => session.Searcher.Search(session.Snapshot, session.Store, request), request.Query);
             if (r.GetValue(json))
@@ -100,6 +122,9 @@ public static partial class SearchCommands
             foreach (var snippet in hit.Highlights.Body)
                 AnsiConsole.MarkupLine($"   {ToMarkup(snippet.Replace('\n', ' '))}");
         }
+        if (response.Facets is { } facets)
+            foreach (var (name, values) in facets)
+                AnsiConsole.MarkupLine($"\n[bold]{name}[/]: " + Markup.Escape(string.Join("  ", values.Select(v => $"{v.Value} ({v.Count:N0})"))));
     }
 
     /// <summary>Highlight HTML (escaped text + &lt;mark&gt;) as terminal markup.</summary>
@@ -123,9 +148,9 @@ public static partial class SearchCommands
 
     private static void RunBench(SearchSession session, List<string> queries, int warmup, int passes, int top)
     {
-        var searcher = new IndexSearcher(session.Snapshot);
+        var snapshot = session.Snapshot;
         var parser = session.Searcher.Parser;
-        Console.WriteLine($"snapshot: {session.Snapshot.NumDocs:N0} docs in {session.Snapshot.Leaves.Count} segment(s); " +
+        Console.WriteLine($"snapshot: {snapshot.Engine} engine, {snapshot.NumDocs:N0} docs; " +
             $"{queries.Count} queries, {warmup} warm-up + {passes} timed passes, top {top}");
         var parsed = new Query[queries.Count];
         for (int i = 0; i < queries.Count; i++)
@@ -137,7 +162,7 @@ public static partial class SearchCommands
         // Parse + search, as the API does per request (loading and highlighting measured separately below).
         var hits = new long[queries.Count];
         for (int p = 0; p < warmup; p++)
-            for (int i = 0; i < queries.Count; i++) hits[i] = searcher.Search(parser.Parse(queries[i]), top).TotalHits;
+            for (int i = 0; i < queries.Count; i++) hits[i] = snapshot.Search(new EngineSearchRequest(parser.Parse(queries[i]), top)).TotalHits;
         var samples = new double[queries.Count][];
         var allocated = new long[queries.Count];
         for (int i = 0; i < queries.Count; i++) samples[i] = new double[passes];
@@ -150,7 +175,7 @@ public static partial class SearchCommands
             {
                 long a0 = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
-                hits[i] = searcher.Search(parser.Parse(queries[i]), top).TotalHits;
+                hits[i] = snapshot.Search(new EngineSearchRequest(parser.Parse(queries[i]), top)).TotalHits;
                 samples[i][p] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 allocated[i] += GC.GetAllocatedBytesForCurrentThread() - a0;
             }
@@ -191,8 +216,7 @@ public static partial class SearchCommands
         var work = new List<(IReadOnlyList<HighlightTerm> Terms, Article Article)>();
         for (int i = 0; i < queries.Count; i++)
         {
-            var td = searcher.Search(parsed[i], top);
-            var ids = td.ScoreDocs.Select(d => searcher.GetId(d.Doc)).ToArray();
+            var ids = snapshot.Search(new EngineSearchRequest(parsed[i], top)).Hits.Select(h => h.Id).ToArray();
             var terms = HighlightTerms.Extract(parsed[i]);
             foreach (var a in session.Store.GetMany(ids).Values) work.Add((terms, a.Article));
         }
@@ -225,7 +249,7 @@ public static partial class SearchCommands
     {
         public required NewsSearcher Searcher { get; init; }
         public required ArticleStore Store { get; init; }
-        public required DirectoryReader Snapshot { get; init; }
+        public required IEngineSnapshot Snapshot { get; init; }
         public required IDisposable Owner { get; init; }
 
         public void Dispose() => Owner.Dispose();
@@ -239,7 +263,7 @@ public static partial class SearchCommands
                 var lease = engine.Index.AcquireSnapshot();
                 return new SearchSession
                 {
-                    Searcher = engine.Searcher, Store = engine.Store, Snapshot = lease.Reader,
+                    Searcher = engine.Searcher, Store = engine.Store, Snapshot = lease.Snapshot,
                     Owner = new Releaser(lease, engine),
                 };
             }
@@ -257,13 +281,12 @@ public static partial class SearchCommands
         private static SearchSession OpenReadOnly(CliGlobals globals, ParseResult r)
         {
             var analysis = AnalysisCommands.LoadAnalysis(globals, r);
-            string indexFolder = Path.Combine(globals.DataFolder(r), Core.NewsEngine.IndexFolderName);
-            string version = IndexManager.ResolveCurrentVersionFolder(indexFolder)
-                ?? throw new CliException($"No index at {indexFolder}.");
+            var (version, engine) = IndexCommands.CurrentVersion(globals, r);
             var store = new ArticleStore(globals.DataFolder(r));
             try
             {
-                var snapshot = IndexSnapshot.Open(version, verifyChecksums: false);
+                var snapshot = engine.OpenReadOnly(version, verifyChecksums: false)
+                    ?? throw new CliException($"No commit in {version}.");
                 return new SearchSession
                 {
                     Searcher = new NewsSearcher(analysis), Store = store, Snapshot = snapshot,

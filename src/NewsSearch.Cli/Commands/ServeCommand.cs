@@ -25,6 +25,8 @@ public static class ServeCommand
             if (r.GetValue(globals.Dictionary) is { } dict) args.AddRange(["--dict", Path.GetFullPath(dict)]);
             if (r.GetValue(globals.UserDictionary) is { } user) args.AddRange(["--user-dict", Path.GetFullPath(user)]);
             if (r.GetValue(adminKey) is { } key) args.AddRange(["--admin-key", key]);
+            if (r.GetValue(globals.Engine) is { } engine) args.AddRange(["--engine", engine]);
+            if (r.GetValue(globals.Analysis) is { } wordAnalysis) args.AddRange(["--analysis", wordAnalysis]);
             // Check the dictionary first (cached: milliseconds) so its error is one line, not a failed host's log.
             AnalysisCommands.LoadAnalysis(globals, r);
             WebApplication app;
@@ -75,6 +77,8 @@ public static class ServeCommand
                     UserDictionaryPath = r.GetValue(globals.UserDictionary),
                 },
                 CatchUpOnOpen = catchUp,
+                Engine = r.GetValue(globals.Engine),
+                WordAnalysis = r.GetValue(globals.Analysis),
             });
         }
         catch (Core.Index.IndexLockedException)
@@ -90,5 +94,5 @@ public static class ServeCommand
     /// <summary>Errors a user can fix (missing dictionary, unreadable or locked index, file system trouble).</summary>
     public static bool IsSetupError(Exception e) =>
         e is Core.Analysis.AnalysisLoadException or Core.Index.IndexCorruptException or Core.Index.IndexLockedException
-            or IOException or UnauthorizedAccessException or InvalidDataException;
+            or IOException or UnauthorizedAccessException or InvalidDataException or DataFolderMismatchException or ArgumentException;
 }

@@ -24,8 +24,9 @@ public interface IIndexEngine
     IEngineWriter OpenWriter(string folder, EngineWriterOptions options);
 
     /// <summary>Opens the newest commit of <paramref name="folder"/> read-only (a CLI search beside a running
-    /// server); null when the folder holds no commit. The caller disposes the snapshot.</summary>
-    IEngineSnapshot? OpenReadOnly(string folder);
+    /// server, `stats`); null when the folder holds no commit. With <paramref name="verifyChecksums"/> every file's
+    /// checksum is verified first. Takes no lock and deletes nothing. The caller disposes the snapshot.</summary>
+    IEngineSnapshot? OpenReadOnly(string folder, bool verifyChecksums = false);
 
     /// <summary>Full integrity check of the newest commit (checksums, structure); never throws for corruption,
     /// it reports it.</summary>

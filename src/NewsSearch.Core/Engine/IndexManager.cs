@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using NewsSearch.Core.Analysis;
+using NewsSearch.Core.Index;
 using NewsSearch.Core.Store;
 
-namespace NewsSearch.Core.Index;
+namespace NewsSearch.Core.Engine;
 
 /// <summary>Options of the <see cref="IndexManager"/>.</summary>
 public sealed class IndexManagerOptions
@@ -14,13 +15,15 @@ public sealed class IndexManagerOptions
 
     public bool BackgroundMerges { get; init; } = true;
 
-    public MergePolicy? MergePolicy { get; init; }
-
     /// <summary>When the index was built with other analysis: throw instead of rebuilding it.</summary>
     public bool RefuseOnSignatureMismatch { get; init; }
 
     /// <summary>Catch up from the store inside <see cref="IndexManager.Open"/> (recommended: a crash loses nothing).</summary>
     public bool CatchUpOnOpen { get; init; } = true;
+
+    /// <summary>When the index needs a full rebuild (other analysis signature, ahead of the store), do it inside
+    /// <see cref="IndexManager.Open"/>; false when the caller calls <see cref="IndexManager.Reindex"/> right after.</summary>
+    public bool RebuildOnOpen { get; init; } = true;
 
     public bool VerifyChecksumsOnOpen { get; init; } = true;
 
@@ -42,15 +45,17 @@ public sealed class SnapshotLease : IDisposable
     private readonly IndexManager.IndexVersion _version;
     private int _disposed;
 
-    internal SnapshotLease(IndexSnapshot snapshot, IndexManager.IndexVersion version)
+    internal SnapshotLease(IEngineSnapshot snapshot, IndexManager.IndexVersion version)
     {
         Snapshot = snapshot;
         _version = version;
     }
 
-    public DirectoryReader Reader => Snapshot;
+    /// <summary>The leased snapshot, of whichever engine the folder uses.</summary>
+    public IEngineSnapshot Snapshot { get; }
 
-    public IndexSnapshot Snapshot { get; }
+    /// <summary>The version folder the snapshot belongs to.</summary>
+    public string VersionFolder => _version.Folder;
 
     public void Dispose()
     {
@@ -75,6 +80,11 @@ public sealed record IndexStats(
     IReadOnlyDictionary<string, FieldBytes> BytesPerField)
 {
     public long TotalBytes => BytesPerFileKind.Values.Sum();
+
+    /// <summary>The engine that wrote the index (<see cref="EngineNames"/>) and its format.</summary>
+    public string Engine { get; init; } = "";
+
+    public string Format { get; init; } = "";
 }
 
 /// <summary>Bytes one field takes: term dictionary (.tim+.tip), postings (.doc), positions (.pos), norms (.nrm).</summary>
@@ -89,11 +99,16 @@ public sealed record SegmentStats(string Name, int MaxDoc, int NumDocs, int Dele
 /// The index as a service: keeps the index in step with the <see cref="ArticleStore"/> (catch-up from the change
 /// feed, near-real-time background refresh), serves reference-counted snapshots to searches, rebuilds into a new
 /// version folder and switches atomically, and merges. Layout: {indexFolder}/CURRENT names the live version
-/// folder (v1, v2, ...), each a self-contained index.
+/// folder (v1, v2, ...), each a self-contained index of one engine, named by the version's ENGINE file (absent in
+/// folders from before the seam: native). Everything here goes through <see cref="IIndexEngine"/>,
+/// <see cref="IEngineWriter"/> and <see cref="IEngineSnapshot"/>, so it is the same for every engine.
 /// </summary>
 public sealed class IndexManager : IDisposable
 {
     public const string CurrentFileName = "CURRENT";
+
+    /// <summary>In each version folder: the name of the engine that writes it.</summary>
+    public const string EngineFileName = "ENGINE";
 
     /// <summary>One version folder and the leases on its snapshots.</summary>
     internal sealed class IndexVersion(IndexManager owner, string name, string folder)
@@ -116,23 +131,25 @@ public sealed class IndexManager : IDisposable
 
     private readonly string _indexFolder;
     private readonly ArticleStore _store;
+    private IIndexEngine _engine;
     private readonly Func<string, Analyzer> _analyzers;
     private readonly string _signature;
     private readonly IndexManagerOptions _options;
     private readonly Lock _writerLock = new();    // serializes writer operations (catch-up, merge, switch)
     private readonly Lock _reindexLock = new();
     private readonly Lock _versionLock = new();
-    private IndexWriter _writer = null!;
+    private IEngineWriter _writer = null!;
     private IndexVersion _version = null!;
-    private IndexSnapshot _published = null!;
+    private IEngineSnapshot _published = null!;
     private CancellationTokenSource? _refreshCts;
     private Task? _refreshTask;
     private bool _disposed;
 
-    private IndexManager(string indexFolder, ArticleStore store, Func<string, Analyzer> analyzers, string signature, IndexManagerOptions options)
+    private IndexManager(string indexFolder, ArticleStore store, IIndexEngine engine, Func<string, Analyzer> analyzers, string signature, IndexManagerOptions options)
     {
         _indexFolder = Path.GetFullPath(indexFolder);
         _store = store;
+        _engine = engine;
         _analyzers = analyzers;
         _signature = signature;
         _options = options;
@@ -144,9 +161,16 @@ public sealed class IndexManager : IDisposable
     /// of the store, and catches up with the store.
     /// </summary>
     public static IndexManager Open(string indexFolder, ArticleStore store, Func<string, Analyzer> indexAnalyzers,
+        string analysisSignature, IndexManagerOptions? options = null) =>
+        Open(indexFolder, store, NativeEngine.Default, indexAnalyzers, analysisSignature, options);
+
+    /// <summary>Opens the index under <paramref name="indexFolder"/> with <paramref name="engine"/>: as above; a
+    /// live version written by another engine is rebuilt from the store with this one (only a conversion
+    /// interrupted by a crash leaves one: the data folder's recorded engine is checked before this).</summary>
+    public static IndexManager Open(string indexFolder, ArticleStore store, IIndexEngine engine, Func<string, Analyzer> indexAnalyzers,
         string analysisSignature, IndexManagerOptions? options = null)
     {
-        var m = new IndexManager(indexFolder, store, indexAnalyzers, analysisSignature, options ?? new IndexManagerOptions());
+        var m = new IndexManager(indexFolder, store, engine, indexAnalyzers, analysisSignature, options ?? new IndexManagerOptions());
         try { m.Initialize(); }
         catch { m.Dispose(); throw; }
         return m;
@@ -154,41 +178,67 @@ public sealed class IndexManager : IDisposable
 
     private void Log(string message) => _options.Log?.Invoke(message);
 
-    private IndexWriterConfig WriterConfig(bool backgroundMerges) => new()
+    private EngineWriterOptions WriterOptions(bool backgroundMerges) => new()
     {
         Analyzers = _analyzers,
         AnalysisSignature = _signature,
         RamBufferBytes = _options.RamBufferBytes,
         BackgroundMerges = backgroundMerges,
-        MergePolicy = _options.MergePolicy ?? new TieredMergePolicy(),
         VerifyChecksumsOnOpen = _options.VerifyChecksumsOnOpen,
         Log = _options.Log,
     };
+
+    /// <summary>The engine a version folder was written by; native for folders from before the ENGINE file.</summary>
+    public static string? ReadVersionEngine(string versionFolder)
+    {
+        if (!Directory.Exists(versionFolder)) return null;
+        string path = Path.Combine(versionFolder, EngineFileName);
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : EngineNames.Native;
+    }
+
+    /// <summary>Creates a version folder for <paramref name="engine"/>: the ENGINE file first, so the folder
+    /// never holds files of an engine it does not name.</summary>
+    private static IEngineWriter OpenVersionWriter(IIndexEngine engine, string versionFolder, EngineWriterOptions options)
+    {
+        if (!Directory.Exists(versionFolder))
+        {
+            Directory.CreateDirectory(versionFolder);
+            string tmp = Path.Combine(versionFolder, EngineFileName + ".tmp");
+            File.WriteAllText(tmp, engine.Name + "\n");
+            File.Move(tmp, Path.Combine(versionFolder, EngineFileName));
+        }
+        return engine.OpenWriter(versionFolder, options);
+    }
 
     private void Initialize()
     {
         Directory.CreateDirectory(_indexFolder);
         string versionName = ReadCurrent() ?? "v1";
         _version = new IndexVersion(this, versionName, Path.Combine(_indexFolder, versionName));
+        string? versionEngine = ReadVersionEngine(_version.Folder);
         try
         {
-            _writer = IndexWriter.Open(_version.Folder, WriterConfig(_options.BackgroundMerges));
+            if (versionEngine is not null && versionEngine != _engine.Name)
+                throw new IndexCorruptException(EngineFileName, $"version {versionName} was written by engine '{versionEngine}', not '{_engine.Name}'", null, formatMismatch: true);
+            _writer = OpenVersionWriter(_engine, _version.Folder, WriterOptions(_options.BackgroundMerges));
         }
         catch (IndexCorruptException e) when (e.FormatMismatch && !_options.RefuseOnSignatureMismatch)
         {
-            // Written by another format version: start an empty version; the catch-up below refills it from the
-            // store (from sequence 0) and the old folder is removed as unused.
+            // Written by another format version or engine: start an empty version; the catch-up below refills it
+            // from the store (from sequence 0) and the old folder is removed as unused.
             Log($"index: {e.Message}: rebuilding from the store.");
             versionName = NextVersionName();
             _version = new IndexVersion(this, versionName, Path.Combine(_indexFolder, versionName));
-            _writer = IndexWriter.Open(_version.Folder, WriterConfig(_options.BackgroundMerges));
+            _writer = OpenVersionWriter(_engine, _version.Folder, WriterOptions(_options.BackgroundMerges));
             WriteCurrent(versionName);
+            RebuiltOnOpen = true;
         }
         if (ReadCurrent() is null) WriteCurrent(versionName);
         _published = _writer.AcquireSnapshot();
         RemoveOtherVersions();
 
         var commit = _writer.LastCommit;
+        if (!_options.RebuildOnOpen) return;
         if (commit.Generation > 0 && commit.AnalysisSignature != _signature)
         {
             string msg = $"index {_version.Folder} was built with analysis '{commit.AnalysisSignature}', this build uses '{_signature}'";
@@ -196,11 +246,13 @@ public sealed class IndexManager : IDisposable
                 throw new InvalidOperationException(msg + "; run `newssearch reindex` to rebuild it.");
             Log($"index: {msg}: rebuilding.");
             Reindex();
+            RebuiltOnOpen = true;
         }
         else if (commit.StoreSequence > _store.CurrentSequence)
         {
             Log($"index: index contains store sequence {commit.StoreSequence} but the store is at {_store.CurrentSequence} (store replaced?): rebuilding.");
             Reindex();
+            RebuiltOnOpen = true;
         }
         else if (_options.CatchUpOnOpen) CatchUp();
     }
@@ -211,6 +263,12 @@ public sealed class IndexManager : IDisposable
     public string CurrentVersionFolder => _version.Folder;
 
     public string AnalysisSignature => _signature;
+
+    /// <summary>The engine of the live version.</summary>
+    public IIndexEngine Engine => _engine;
+
+    /// <summary>True when opening had to rebuild the index (other analysis, format or engine).</summary>
+    public bool RebuiltOnOpen { get; private set; }
 
     /// <summary>The live version folder of an index folder (read-only tools), or null when there is no index.</summary>
     public static string? ResolveCurrentVersionFolder(string indexFolder)
@@ -288,9 +346,9 @@ public sealed class IndexManager : IDisposable
         }
     }
 
-    private void Publish(IndexSnapshot snapshot)
+    private void Publish(IEngineSnapshot snapshot)
     {
-        IndexSnapshot old;
+        IEngineSnapshot old;
         lock (_versionLock)
         {
             old = _published;
@@ -315,7 +373,7 @@ public sealed class IndexManager : IDisposable
         }
     }
 
-    private long CatchUp(IndexWriter writer, CancellationToken ct)
+    private long CatchUp(IEngineWriter writer, CancellationToken ct)
     {
         long seq = writer.LastCommit.StoreSequence;
         long applied = 0, sinceCommit = 0;
@@ -325,8 +383,8 @@ public sealed class IndexManager : IDisposable
             if (changes.Count == 0) break;
             foreach (var c in changes)
             {
-                if (c.Article is null) writer.DeleteDocument(c.Id);
-                else writer.UpdateDocument(ArticleDocuments.ToDocument(c.Article));
+                if (c.Article is null) writer.Delete(c.Id);
+                else writer.Update(ArticleDocuments.ToDocument(c.Article));
                 seq = c.Sequence;
                 applied++;
                 sinceCommit++;
@@ -365,7 +423,7 @@ public sealed class IndexManager : IDisposable
                     try
                     {
                         await Task.Delay(_options.RefreshInterval, ct).ConfigureAwait(false);
-                        IndexWriter w;
+                        IEngineWriter w;
                         lock (_writerLock) w = _writer;
                         if (_store.CurrentSequence != w.LastCommit.StoreSequence || w.HasUncommittedChanges) CatchUp(ct);
                     }
@@ -382,34 +440,35 @@ public sealed class IndexManager : IDisposable
     /// <summary>
     /// Builds a complete new index version from <see cref="ArticleStore.ReadAll"/> in a new folder, catches it up,
     /// and switches to it atomically (CURRENT is replaced by rename). Searches keep using the old version until the
-    /// switch; its folder is deleted when the last lease on it is released.
+    /// switch; its folder is deleted when the last lease on it is released. With <paramref name="engine"/> the new
+    /// version is written by that engine (converting the folder), and the manager goes on with it.
     /// </summary>
-    public void Reindex(IProgress<ReindexProgress>? progress = null)
+    public void Reindex(IProgress<ReindexProgress>? progress = null, IIndexEngine? engine = null)
     {
         lock (_reindexLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            var target = engine ?? _engine;
             string name = NextVersionName();
             var version = new IndexVersion(this, name, Path.Combine(_indexFolder, name));
             var sw = Stopwatch.StartNew();
             Log($"index: rebuilding into {name}");
-            IndexWriter? writer = null;
+            IEngineWriter? writer = null;
             try
             {
-                // Bulk build without background merges (merges run inline after the final commit).
-                writer = IndexWriter.Open(version.Folder, WriterConfig(_options.BackgroundMerges));
+                writer = OpenVersionWriter(target, version.Folder, WriterOptions(_options.BackgroundMerges));
                 long startSeq = _store.CurrentSequence; // changes after this are replayed by the catch-up below
                 long total = _store.Count, done = 0;
                 foreach (var stored in _store.ReadAll())
                 {
-                    writer.AddDocument(ArticleDocuments.ToDocument(stored.Article));
+                    writer.Add(ArticleDocuments.ToDocument(stored.Article));
                     done++;
                     if (progress is not null && (done & 1023) == 0) progress.Report(new ReindexProgress(done, total));
                 }
                 writer.Commit(startSeq);
                 progress?.Report(new ReindexProgress(done, total));
 
-                IndexWriter old;
+                IEngineWriter old;
                 lock (_writerLock)
                 {
                     ObjectDisposedException.ThrowIf(_disposed, this);
@@ -418,8 +477,9 @@ public sealed class IndexManager : IDisposable
                     old = _writer;
                     var oldVersion = _version;
                     _writer = writer;
+                    _engine = target;
                     var snap = writer.AcquireSnapshot();
-                    IndexSnapshot oldSnapshot;
+                    IEngineSnapshot oldSnapshot;
                     lock (_versionLock)
                     {
                         // Snapshot and version change together, so every lease counts against its own version.
@@ -463,45 +523,7 @@ public sealed class IndexManager : IDisposable
     public IndexStats GetStats()
     {
         using var lease = AcquireSnapshot();
-        return ComputeStats(lease.Snapshot, _version.Folder);
-    }
-
-    /// <summary>Figures of any snapshot (also used read-only by the CLI).</summary>
-    public static IndexStats ComputeStats(IndexSnapshot s, string folder)
-    {
-        var terms = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var segs = new List<SegmentStats>();
-        var perField = new SortedDictionary<string, FieldBytes>(StringComparer.Ordinal);
-        foreach (var leaf in s.Segments)
-        {
-            foreach (var f in leaf.FieldNames) terms[f] = terms.GetValueOrDefault(f) + leaf.TermCount(f);
-            foreach (var fr in leaf.Core.Fields)
-            {
-                var m = fr.Meta;
-                var b = perField.GetValueOrDefault(m.Name) ?? new FieldBytes(0, 0, 0, 0);
-                perField[m.Name] = new FieldBytes(b.Terms + m.TermBytes, b.Postings + m.DocBytes, b.Positions + m.PosBytes,
-                    b.Norms + (m.HasNorms ? (long)m.NormsWidth * leaf.MaxDoc : 0));
-            }
-        }
-        var bytes = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var seg in s.Commit.Segments)
-        {
-            long segBytes = 0;
-            foreach (var f in seg.AllFiles)
-            {
-                string kind = IndexFormat.FileKind(f.Name) ?? "other";
-                bytes[kind] = bytes.GetValueOrDefault(kind) + f.Length;
-                segBytes += f.Length;
-            }
-            segs.Add(new SegmentStats(seg.Name, seg.MaxDoc, seg.MaxDoc - seg.DelCount, seg.DelCount, segBytes));
-        }
-        if (s.Commit.Generation > 0)
-        {
-            var commitFile = new FileInfo(Path.Combine(folder, s.Commit.FileName));
-            if (commitFile.Exists) bytes["segments"] = bytes.GetValueOrDefault("segments") + commitFile.Length;
-        }
-        return new IndexStats(folder, s.Generation, s.StoreSequence, s.AnalysisSignature, s.MaxDoc, s.NumDocs,
-            s.MaxDoc - s.NumDocs, segs, terms, bytes, perField);
+        return lease.Snapshot.GetStats(lease.VersionFolder);
     }
 
     public void Dispose()

@@ -112,6 +112,10 @@ public abstract class LeafReader
     /// <summary>The article id of a doc.</summary>
     public abstract string GetId(int doc);
 
+    /// <summary>Orders two docs by article id in <see cref="Engine.IdOrder"/> (how every engine breaks ties).</summary>
+    public virtual int CompareIds(int doc, LeafReader other, int otherDoc) =>
+        Engine.IdOrder.Compare(GetId(doc), other.GetId(otherDoc));
+
     /// <summary>A numeric doc value (e.g. <see cref="NewsFields.PublishedDay"/>); <paramref name="missing"/> when absent.</summary>
     public abstract long GetNumericValue(string field, int doc, long missing = long.MinValue);
 

@@ -122,6 +122,28 @@ internal sealed unsafe class SegmentCore
 
     public SortedColumnReader? GetSorted(string field) => _sorted.GetValueOrDefault(field);
 
+    /// <summary>The raw per-doc codes of a numeric column stored 1 or 2 bytes wide (code 0 = missing, else
+    /// value = code - 1 + min), so counting over many docs (month facets) indexes an array by code; false for
+    /// other widths or a missing column.</summary>
+    public bool TryGetSmallNumericCodes(string field, out byte* codes, out int width, out long min)
+    {
+        codes = null; width = 0; min = 0;
+        if (!_numerics.TryGetValue(field, out var n) || n.Width > 2) return false;
+        codes = Dv.Pointer + n.Offset;
+        width = n.Width;
+        min = n.Min;
+        return true;
+    }
+
+    /// <summary>The article id's UTF-8 bytes, without decoding (id comparisons on score ties).</summary>
+    public ReadOnlySpan<byte> GetIdUtf8(int doc)
+    {
+        byte* p = Ids.Pointer + Meta.IdsOffset;
+        int start = Unsafe.ReadUnaligned<int>(p + 4L * doc);
+        int end = Unsafe.ReadUnaligned<int>(p + 4L * (doc + 1));
+        return new ReadOnlySpan<byte>(p + 4L * (MaxDoc + 1) + start, end - start);
+    }
+
     public string GetId(int doc)
     {
         byte* p = Ids.Pointer + Meta.IdsOffset;

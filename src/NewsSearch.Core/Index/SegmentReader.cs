@@ -127,6 +127,11 @@ public sealed class SegmentReader : LeafReader
 
     public override string GetId(int doc) => Core.GetId(doc);
 
+    // UTF-8 byte order is code point order: compare the stored bytes without decoding them.
+    public override int CompareIds(int doc, LeafReader other, int otherDoc) => other is SegmentReader o
+        ? Core.GetIdUtf8(doc).SequenceCompareTo(o.Core.GetIdUtf8(otherDoc))
+        : base.CompareIds(doc, other, otherDoc);
+
     public override long GetNumericValue(string field, int doc, long missing = long.MinValue) => Core.GetNumeric(field, doc, missing);
 
     public override string? GetSortedValue(string field, int doc)

@@ -41,13 +41,14 @@ public sealed class IndexSearcher
         }
     }
 
-    /// <summary>The top <paramref name="n"/> hits by score (ties: lower doc id first) and the total hit count.</summary>
+    /// <summary>The top <paramref name="n"/> hits by score (ties: lower article id first, <see cref="Engine.IdOrder"/>)
+    /// and the total hit count.</summary>
     public TopDocs Search(Query query, int n)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         var weight = query.CreateWeight(this, needsScores: true, boost: 1f);
-        var heap = new TopHeap(n);
+        var heap = new TopHeap(n, this);
         long total = 0;
         for (int li = 0; li < Reader.Leaves.Count; li++)
         {
@@ -62,7 +63,8 @@ public sealed class IndexSearcher
                 total++;
                 if (n == 0) continue;
                 // Most matches of a common word cannot enter the top n: rule them out without reading field lengths.
-                if (heap.IsFull && scorer.ScoreUpperBound() <= heap.MinScore) continue;
+                // (A bound equal to the weakest score can still win its tie on the id.)
+                if (heap.IsFull && scorer.ScoreUpperBound() < heap.MinScore) continue;
                 heap.Offer(docBase + doc, scorer.Score());
             }
         }
@@ -96,6 +98,15 @@ public sealed class IndexSearcher
         return (Reader.Leaves[i], globalDoc - _docBases[i]);
     }
 
+    /// <summary>Orders two snapshot-wide doc ids by article id (<see cref="Engine.IdOrder"/>).</summary>
+    public int CompareIds(int globalA, int globalB)
+    {
+        if (globalA == globalB) return 0;
+        var (la, da) = Resolve(globalA);
+        var (lb, db) = Resolve(globalB);
+        return la.CompareIds(da, lb, db);
+    }
+
     /// <summary>Article id of a snapshot-wide doc id.</summary>
     public string GetId(int globalDoc)
     {
@@ -103,8 +114,8 @@ public sealed class IndexSearcher
         return leaf.GetId(doc);
     }
 
-    /// <summary>Min-heap on (score, -doc): the root is the weakest of the kept hits.</summary>
-    private struct TopHeap(int capacity)
+    /// <summary>Min-heap on (score, -id): the root is the weakest of the kept hits.</summary>
+    private struct TopHeap(int capacity, IndexSearcher ids)
     {
         private readonly ScoreDoc[] _items = new ScoreDoc[capacity];
         private int _count;
@@ -114,9 +125,9 @@ public sealed class IndexSearcher
         /// <summary>The weakest kept score (valid when full).</summary>
         public readonly float MinScore => _items[0].Score;
 
-        // a is weaker than b: lower score, or same score and a later doc.
-        private static bool Weaker(in ScoreDoc a, in ScoreDoc b) =>
-            a.Score < b.Score || (a.Score == b.Score && a.Doc > b.Doc);
+        // a is weaker than b: lower score, or same score and a later article id.
+        private readonly bool Weaker(in ScoreDoc a, in ScoreDoc b) =>
+            a.Score < b.Score || (a.Score == b.Score && ids.CompareIds(a.Doc, b.Doc) > 0);
 
         public void Offer(int doc, float score)
         {
@@ -155,11 +166,12 @@ public sealed class IndexSearcher
             _items[i] = item;
         }
 
-        public ScoreDoc[] ToSortedArray()
+        public readonly ScoreDoc[] ToSortedArray()
         {
             var result = new ScoreDoc[_count];
             Array.Copy(_items, result, _count);
-            Array.Sort(result, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Doc.CompareTo(b.Doc));
+            var searcher = ids;
+            Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : searcher.CompareIds(a.Doc, b.Doc));
             return result;
         }
     }

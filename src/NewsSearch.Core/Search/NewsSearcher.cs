@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NewsSearch.Core.Highlight;
-using NewsSearch.Core.Index;
 using NewsSearch.Core.Store;
 
 namespace NewsSearch.Core.Search;
@@ -16,15 +15,13 @@ public sealed partial class NewsSearcher
 
     private readonly QueryParser _parser;
     private readonly Highlighter _highlighter;
-    private readonly BM25Similarity _similarity;
 
     public NewsSearcher(SearchAnalyzers analyzers, QueryParserOptions? parserOptions = null,
-        HighlighterOptions? highlighterOptions = null, BM25Similarity? similarity = null)
+        HighlighterOptions? highlighterOptions = null)
     {
         ArgumentNullException.ThrowIfNull(analyzers);
         _parser = new QueryParser(analyzers.Query, parserOptions);
         _highlighter = new Highlighter(analyzers.Index, highlighterOptions);
-        _similarity = similarity ?? BM25Similarity.Default;
     }
 
     public QueryParser Parser => _parser;
@@ -34,9 +31,10 @@ public sealed partial class NewsSearcher
     /// <summary>Parses a query as <see cref="Search"/> would; throws <see cref="QueryParseException"/> on bad syntax.</summary>
     public Query Parse(string q) => _parser.Parse(q);
 
-    /// <summary>Runs a request. Throws <see cref="ArgumentException"/> for out-of-range paging or an empty/too long
-    /// query, and <see cref="QueryParseException"/> for bad syntax.</summary>
-    public SearchResponse Search(DirectoryReader snapshot, ArticleStore store, SearchRequest request)
+    /// <summary>Runs a request on one snapshot of any engine. Throws <see cref="ArgumentException"/> for
+    /// out-of-range paging, an empty/too long query or bad filters, and <see cref="QueryParseException"/> for bad
+    /// syntax.</summary>
+    public SearchResponse Search(IEngineSnapshot snapshot, ArticleStore store, SearchRequest request)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(store);
@@ -45,14 +43,18 @@ public sealed partial class NewsSearcher
         Validate(request);
 
         var query = _parser.Parse(request.Query);
-        var searcher = new IndexSearcher(snapshot, _similarity);
         int wanted = request.Page * request.PageSize;
-        var top = searcher.Search(query, wanted);
+        var result = snapshot.Search(new EngineSearchRequest(query, wanted)
+        {
+            Filter = SearchFilters.Build(request),
+            Order = request.Sort,
+            Facets = request.Facets,
+        });
 
         int from = (request.Page - 1) * request.PageSize;
-        var page = top.ScoreDocs.AsSpan(Math.Min(from, top.ScoreDocs.Length));
+        var page = result.Hits.Skip(from).ToArray();
         var ids = new string[page.Length];
-        for (int i = 0; i < page.Length; i++) ids[i] = searcher.GetId(page[i].Doc);
+        for (int i = 0; i < page.Length; i++) ids[i] = page[i].Id;
 
         var hits = new List<SearchHit>(page.Length);
         if (ids.Length > 0)
@@ -70,8 +72,8 @@ public sealed partial class NewsSearcher
                 hits.Add(new SearchHit(a.Id, a.Title, a.Authors, a.PublishedAt, a.Section, page[i].Score, highlights));
             }
         }
-        return new SearchResponse(request.Query, top.TotalHits, clock.Elapsed.TotalMilliseconds, request.Page,
-            request.PageSize, hits);
+        return new SearchResponse(request.Query, result.TotalHits, clock.Elapsed.TotalMilliseconds, request.Page,
+            request.PageSize, hits) { Facets = SearchFilters.FacetsOf(request, result) };
     }
 
     public static void Validate(SearchRequest request)
@@ -86,5 +88,6 @@ public sealed partial class NewsSearcher
             throw new ArgumentException($"pageSize must be between 1 and {SearchRequest.MaxPageSize} (got {request.PageSize}).");
         if ((long)request.Page * request.PageSize > MaxResultWindow)
             throw new ArgumentException($"page × pageSize must be at most {MaxResultWindow} (got page {request.Page}, pageSize {request.PageSize}).");
+        SearchFilters.Validate(request);
     }
 }

@@ -9,7 +9,6 @@ using NewsSearch.Core.Store;
 using NewsSearch.Core.Tests.Analysis;
 using NewsSearch.Core.Tests.Ingest;
 using NewsSearch.Core.Tests.Search;
-using NewsSearch.Engine.Lucene;
 
 namespace NewsSearch.Core.Tests.Engine;
 
@@ -29,8 +28,8 @@ public class EngineDifferentialTest
     private ArticleStore _store = null!;
     private IndexManager _native = null!;
     private SnapshotLease _nativeLease = null!;
-    private IEngineWriter _luceneWriter = null!;
-    private IEngineSnapshot _lucene = null!;
+    private IndexManager _lucene = null!;
+    private SnapshotLease _luceneLease = null!;
     private NewsSearcher _searcher = null!;
     private readonly List<(string Query, int Overlap, bool SameOrder, long Total)> _agreement = [];
 
@@ -49,25 +48,26 @@ public class EngineDifferentialTest
         Assert.That(_store.Count, Is.GreaterThan(CorpusArticles), "the seed pages and the corpus are in the store");
 
         var sw = Stopwatch.StartNew();
-        _native = IndexManager.Open(Path.Combine(_dir, "native"), _store, analysis.IndexAnalyzer, analysis.Signature.ToString(),
-            new IndexManagerOptions { BackgroundMerges = false });
-        _native.CatchUp();
+        _native = Open(EngineNames.Native);
         _nativeLease = _native.AcquireSnapshot();
         double nativeSeconds = sw.Elapsed.TotalSeconds;
-
         sw.Restart();
-        _luceneWriter = new LuceneIndexEngine().OpenWriter(Path.Combine(_dir, "lucene"), new EngineWriterOptions
-        {
-            Analyzers = analysis.IndexAnalyzer,
-            AnalysisSignature = analysis.Signature.ToString(),
-            BackgroundMerges = false,
-        });
-        foreach (var a in _store.ReadAll()) _luceneWriter.Add(ArticleDocuments.ToDocument(a.Article));
-        _luceneWriter.Commit(_store.CurrentSequence);
-        _lucene = _luceneWriter.AcquireSnapshot();
+        _lucene = Open(EngineNames.Lucene);
+        _luceneLease = _lucene.AcquireSnapshot();
         TestContext.Progress.WriteLine($"differential: {_store.Count:N0} articles; native index {nativeSeconds:F1} s, " +
                                        $"Lucene.Net index {sw.Elapsed.TotalSeconds:F1} s");
-        Assert.That(_lucene.NumDocs, Is.EqualTo(_nativeLease.Reader.NumDocs), "both engines hold every article");
+        Assert.That(_luceneLease.Snapshot.Engine, Is.EqualTo(EngineNames.Lucene));
+        Assert.That(_nativeLease.Snapshot.Engine, Is.EqualTo(EngineNames.Native));
+        Assert.That(_luceneLease.Snapshot.NumDocs, Is.EqualTo(_nativeLease.Snapshot.NumDocs), "both engines hold every article");
+    }
+
+    private IndexManager Open(string engine)
+    {
+        var analysis = TestAnalysis.Instance;
+        var m = IndexManager.Open(Path.Combine(_dir, engine), _store, EngineCases.Get(engine), analysis.IndexAnalyzer,
+            analysis.Signature.ToString(), new IndexManagerOptions { BackgroundMerges = false, CommitEveryChanges = 1_000_000 });
+        m.CatchUp();
+        return m;
     }
 
     /// <summary>The first 20,000 bench-corpus articles, generated once and kept in the temp folder.</summary>
@@ -105,8 +105,8 @@ public class EngineDifferentialTest
             foreach (var a in _agreement.Where(a => !a.SameOrder))
                 TestContext.Progress.WriteLine($"  differs: {a.Query} (overlap {a.Overlap}/{Math.Min(10, a.Total)}, {a.Total} hits)");
         }
+        _luceneLease?.Dispose();
         _lucene?.Dispose();
-        _luceneWriter?.Dispose();
         _nativeLease?.Dispose();
         _native?.Dispose();
         _store?.Dispose();
@@ -125,16 +125,57 @@ public class EngineDifferentialTest
     [TestCaseSource(nameof(DataDrivenQueries))]
     public void TestDataDrivenSearchMatchesTheSameArticlesOnBothEngines(string q) => Compare(q);
 
+    /// <summary>Bench queries with a date filter, each sort order and every facet.</summary>
+    public static IEnumerable<TestCaseData> Variants()
+    {
+        foreach (var q in BenchQueries())
+        {
+            yield return new TestCaseData(q, "2021-03-01", "2022-08-31", HitOrder.Relevance, FacetFields.None).SetArgDisplayNames(q, "filtered");
+            yield return new TestCaseData(q, null, null, HitOrder.Newest, FacetFields.None).SetArgDisplayNames(q, "newest");
+            yield return new TestCaseData(q, "2020-01-01", null, HitOrder.Oldest, FacetFields.None).SetArgDisplayNames(q, "oldest, from 2020");
+            yield return new TestCaseData(q, null, null, HitOrder.Relevance, FacetFields.Month | FacetFields.Author | FacetFields.Section)
+                .SetArgDisplayNames(q, "facets");
+        }
+        // The seed pages carry sections and bylines.
+        foreach (var q in new[] { "株洲", "记者", "-的" })
+        {
+            yield return new TestCaseData(q, null, null, HitOrder.Newest, FacetFields.Month | FacetFields.Author | FacetFields.Section)
+                .SetArgDisplayNames(q, "newest, facets");
+        }
+    }
+
+    [TestCaseSource(nameof(Variants))]
+    public void TestFilteredSortedAndFacetedVariantsAgreeOnBothEngines(string q, string? from, string? to, HitOrder order, FacetFields facets)
+    {
+        var request = new SearchRequest(q)
+        {
+            From = from is null ? null : DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+            To = to is null ? null : DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var query = _searcher.Parse(q);
+        var engineRequest = new EngineSearchRequest(query, 200) { Filter = SearchFilters.Build(request), Order = order, Facets = facets, FacetSize = 50 };
+        var native = _nativeLease.Snapshot.Search(engineRequest);
+        var lucene = _luceneLease.Snapshot.Search(engineRequest);
+        string because = $"query {q} parsed as {query}, {order}, {facets}";
+        Assert.That(lucene.TotalHits, Is.EqualTo(native.TotalHits), "total hits; " + because);
+        if (order != HitOrder.Relevance)
+            Assert.That(lucene.Hits.Select(h => h.Id), Is.EqualTo(native.Hits.Select(h => h.Id)), "date order then id; " + because);
+        else if (native.TotalHits <= engineRequest.TopN)
+            Assert.That(lucene.Hits.Select(h => h.Id), Is.EquivalentTo(native.Hits.Select(h => h.Id)), "matching set; " + because);
+        foreach (var f in new[] { FacetFields.Month, FacetFields.Author, FacetFields.Section })
+        {
+            if ((facets & f) == 0) continue;
+            Assert.That(lucene.Facets[f], Is.EqualTo(native.Facets[f]), $"facet {f}; " + because);
+        }
+    }
+
     private void Compare(string q)
     {
         var query = _searcher.Parse(q);
-        var native = new IndexSearcher(_nativeLease.Reader);
-        int all = Math.Max(1, _nativeLease.Reader.MaxDoc);
-        var nativeTop = native.Search(query, all);
-        // Every match is collected, so ordering them by (score, id) gives the native order with the seam's tie-break.
-        var nativeIds = nativeTop.ScoreDocs.Select(d => (Id: native.GetId(d.Doc), d.Score))
-            .OrderByDescending(h => h.Score).ThenBy(h => h.Id, StringComparer.Ordinal).Select(h => h.Id).ToArray();
-        var lucene = _lucene.Search(new EngineSearchRequest(query, all));
+        int all = Math.Max(1, _nativeLease.Snapshot.NumDocs);
+        var nativeTop = _nativeLease.Snapshot.Search(new EngineSearchRequest(query, all));
+        var lucene = _luceneLease.Snapshot.Search(new EngineSearchRequest(query, all));
+        var nativeIds = nativeTop.Hits.Select(h => h.Id).ToArray();
         var luceneIds = lucene.Hits.Select(h => h.Id).ToArray();
 
         string because = $"query {q} parsed as {query}";

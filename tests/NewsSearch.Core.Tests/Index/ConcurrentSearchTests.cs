@@ -69,7 +69,7 @@ public class ConcurrentSearchTests
                 try
                 {
                     using var lease = manager.AcquireSnapshot();
-                    AssertConsistent(lease.Snapshot);
+                    AssertConsistent(lease.Native());
                     Interlocked.Increment(ref snapshotsChecked);
                 }
                 catch (Exception e)
@@ -94,7 +94,7 @@ public class ConcurrentSearchTests
         Assert.That(errors, Is.Empty, errors.TryPeek(out var first) ? first.ToString() : "");
         Assert.That(snapshotsChecked, Is.GreaterThan(0));
         using var final = manager.AcquireSnapshot();
-        AssertConsistent(final.Snapshot);
+        AssertConsistent(final.Native());
         Assert.That(final.Snapshot.LiveIds(), Is.EquivalentTo(_store.ReadAll().Select(s => s.Article.Id)));
     }
 }

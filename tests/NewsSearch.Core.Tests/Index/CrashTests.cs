@@ -1,25 +1,27 @@
 using System.Diagnostics;
 using NUnit.Framework;
-using NewsSearch.Cli.Commands;
-using NewsSearch.Core.Index;
 using NewsSearch.Core.Store;
+using NewsSearch.StressChild;
 
 namespace NewsSearch.Core.Tests.Index;
 
 /// <summary>
-/// Kills an indexing child process (the CLI's hidden index-stress command: store upserts/deletes, catch-ups with
-/// frequent commits, background merges, force merges, rebuilds) with SIGKILL at random moments. After every kill
-/// the index must open, pass its checksums, and after catch-up hold exactly the store's live articles.
+/// Kills an indexing child process (tests/NewsSearch.StressChild: store upserts/deletes, catch-ups with frequent
+/// commits, background merges, force merges, rebuilds, on the fixture's engine) with SIGKILL at random moments.
+/// After every kill the index must open, pass its checksums and integrity check, and after catch-up hold exactly
+/// the store's live articles.
 /// </summary>
-public class CrashTests
+[TestFixtureSource(typeof(EngineCases), nameof(EngineCases.All))]
+public class CrashTests(string engineName)
 {
     [Test]
     public void TestIndexSurvivesSigkillAtRandomMoments()
     {
+        var engine = EngineCases.Get(engineName);
         string data = IndexTestKit.NewTempFolder();
         string indexFolder = Path.Combine(data, "index");
-        string cli = Path.Combine(AppContext.BaseDirectory, "newssearch.dll");
-        Assert.That(File.Exists(cli), Is.True, "the CLI is built next to the tests");
+        string cli = Path.Combine(AppContext.BaseDirectory, "NewsSearch.StressChild.dll");
+        Assert.That(File.Exists(cli), Is.True, "the stress child is built next to the tests");
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
         var rng = new Random(20240530);
         int kills = 0, killedWhileRunning = 0;
@@ -34,7 +36,7 @@ public class CrashTests
                     RedirectStandardError = true,
                     UseShellExecute = false,
                 };
-                foreach (var a in new[] { cli, "index-stress", "--data", data, "--seed", round.ToString() }) psi.ArgumentList.Add(a);
+                foreach (var a in new[] { cli, "--data", data, "--engine", engineName, "--seed", round.ToString() }) psi.ArgumentList.Add(a);
                 using var child = Process.Start(psi)!;
                 var stderr = child.StandardError.ReadToEndAsync();
                 var ready = Task.Run(() => child.StandardOutput.ReadLine());
@@ -54,22 +56,22 @@ public class CrashTests
                 if (running) killedWhileRunning++;
 
                 string? version = IndexManager.ResolveCurrentVersionFolder(indexFolder);
-                if (version is not null)
+                if (version is not null && Directory.Exists(version))
                 {
-                    using var snapshot = IndexSnapshot.Open(version, verifyChecksums: true);
-                    snapshot.VerifyChecksums();
+                    using var snapshot = engine.OpenReadOnly(version, verifyChecksums: true);
+                    var check = engine.Check(version);
+                    Assert.That(check.Problems, Is.Empty, $"round {round}: check of the newest commit after the kill");
                 }
                 using var store = new ArticleStore(data);
-                using var manager = IndexManager.Open(indexFolder, store, IndexStress.AnalyzerFor, IndexStress.Signature,
+                using var manager = IndexManager.Open(indexFolder, store, engine, IndexStress.AnalyzerFor, IndexStress.Signature,
                     new IndexManagerOptions { BackgroundMerges = false });
                 using var lease = manager.AcquireSnapshot();
-                lease.Snapshot.VerifyChecksums();
                 var storeIds = store.ReadAll().Select(s => s.Article.Id).ToHashSet();
                 var indexIds = lease.Snapshot.LiveIds();
                 Assert.That(indexIds.SetEquals(storeIds), Is.True,
                     $"round {round}: index has {indexIds.Count} ids, store {storeIds.Count}; missing [{string.Join(",", storeIds.Except(indexIds).Take(5))}], extra [{string.Join(",", indexIds.Except(storeIds).Take(5))}]");
                 Assert.That(lease.Snapshot.NumDocs, Is.EqualTo(storeIds.Count), "no id is live twice");
-                Assert.That(lease.Reader.StoreSequence, Is.EqualTo(store.CurrentSequence));
+                Assert.That(lease.Snapshot.StoreSequence, Is.EqualTo(store.CurrentSequence));
                 maxDocs = Math.Max(maxDocs, storeIds.Count);
             }
         }

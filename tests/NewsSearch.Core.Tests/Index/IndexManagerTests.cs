@@ -51,14 +51,14 @@ public class IndexManagerTests
         using (var lease = m.AcquireSnapshot())
         {
             Assert.That(lease.Snapshot.LiveIds(), Is.EquivalentTo(new[] { "a1", "a2", "a3" }), "Open catches up");
-            Assert.That(lease.Reader.StoreSequence, Is.EqualTo(_store.CurrentSequence));
+            Assert.That(lease.Native().StoreSequence, Is.EqualTo(_store.CurrentSequence));
         }
         _store.Upsert(Art("a2", "metro line closed", "line closes"));
         _store.Delete("a1");
         Assert.That(m.CatchUp(), Is.EqualTo(2));
         Assert.That(m.CatchUp(), Is.EqualTo(0));
         using var l2 = m.AcquireSnapshot();
-        var s = l2.Snapshot;
+        var s = l2.Native();
         Assert.That(s.LiveIds(), Is.EquivalentTo(new[] { "a2", "a3" }));
         int doc = s.FindDoc("a2");
         var leaf = s.Segments.First(x => doc >= x.DocBase && doc < x.DocBase + x.MaxDoc);
@@ -139,8 +139,8 @@ public class IndexManagerTests
         using var m = Open();
         for (int i = 0; i < 5; i++) { _store.Upsert(Art("a" + i, "t" + i, "b" + i)); m.CatchUp(); }
         var lease = m.AcquireSnapshot();
-        var files = lease.Snapshot.Commit.Segments.SelectMany(s => s.Files).Select(f => Path.Combine(m.CurrentVersionFolder, f.Name)).ToList();
-        Assert.That(lease.Snapshot.Segments, Has.Count.GreaterThan(1));
+        var files = lease.Native().Commit.Segments.SelectMany(s => s.Files).Select(f => Path.Combine(m.CurrentVersionFolder, f.Name)).ToList();
+        Assert.That(lease.Native().Segments, Has.Count.GreaterThan(1));
         m.ForceMerge();
         m.ForceMerge(); // a second commit pushes the old one out of the kept commits
         _store.Upsert(Art("z", "t", "b"));

@@ -49,7 +49,7 @@ public class GramDedupeSearchTest
 
     private string[] Hits(string q)
     {
-        var searcher = new IndexSearcher(_lease.Reader);
+        var searcher = new IndexSearcher(_lease.Native());
         var top = searcher.Search(_searcher.Parse(q), 10);
         return top.ScoreDocs.Select(d => searcher.GetId(d.Doc)).ToArray();
     }
@@ -57,7 +57,7 @@ public class GramDedupeSearchTest
     [Test]
     public void TestWordPairsAreNotInTheGramField()
     {
-        var leaf = _lease.Reader.Leaves[0];
+        var leaf = _lease.Native().Leaves[0];
         Assert.That(leaf.DocFreq(NewsFields.BodyGrams, "交通"), Is.EqualTo(0));
         Assert.That(leaf.DocFreq(NewsFields.Body, "交通"), Is.EqualTo(2));
     }
@@ -82,7 +82,7 @@ public class GramDedupeSearchTest
     [Test]
     public void TestSplitSubstringIsMarkedWhole()
     {
-        var r = _searcher.Search(_lease.Reader, _store, new SearchRequest("道交通安"));
+        var r = _searcher.Search(_lease.Snapshot, _store, new SearchRequest("道交通安"));
         Assert.That(r.Hits.Select(h => h.Id), Is.EqualTo(new[] { "together" }));
         Assert.That(r.Hits[0].Highlights.Body[0], Does.Contain("轨<mark>道交通安</mark>全"));
     }

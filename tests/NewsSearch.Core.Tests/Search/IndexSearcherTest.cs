@@ -64,11 +64,11 @@ public class IndexSearcherTest
         var top = searcher.Search(query, 7);
         Assert.That(top.TotalHits, Is.EqualTo(50));
         Assert.That(top.ScoreDocs, Is.EqualTo(all.ScoreDocs.Take(7).ToArray()));
-        // Equal scores: lower doc id first.
+        // Equal scores: lower article id first ("d10" before "d2"), the tie-break every engine shares.
         for (int i = 1; i < all.ScoreDocs.Length; i++)
         {
             var (a, b) = (all.ScoreDocs[i - 1], all.ScoreDocs[i]);
-            Assert.That(a.Score > b.Score || (a.Score == b.Score && a.Doc < b.Doc), $"{a} before {b}");
+            Assert.That(a.Score > b.Score || (a.Score == b.Score && IdOrder.Compare(searcher.GetId(a.Doc), searcher.GetId(b.Doc)) < 0), $"{a} before {b}");
         }
     }
 

@@ -11,7 +11,7 @@ public class NewsSearcherTest
 {
     private string _dir = "";
     private ArticleStore _store = null!;
-    private DirectoryReader _reader = null!;
+    private IEngineSnapshot _reader = null!;
     private readonly NewsSearcher _searcher = new(TestAnalyzers.Analyzers);
 
     [OneTimeSetUp]
@@ -26,7 +26,7 @@ public class NewsSearcherTest
         }).ToList());
         // The index still holds "economy" but the store has deleted it since: the hit is left out.
         _store.Delete("economy");
-        _reader = TestCorpus.Open(docs, f => TestAnalyzers.For(f, false));
+        _reader = new ReaderSnapshot(TestCorpus.Open(docs, f => TestAnalyzers.For(f, false)));
     }
 
     [OneTimeTearDown]

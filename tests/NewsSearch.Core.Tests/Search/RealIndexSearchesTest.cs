@@ -58,7 +58,7 @@ public class RealIndexSearchesTest
     public void TestSearchesOverRealIndex(SearchesTest.Case c)
     {
         var query = _searcher.Parse(c.Query);
-        var searcher = new IndexSearcher(_lease.Reader);
+        var searcher = new IndexSearcher(_lease.Native());
         var top = searcher.Search(query, 100);
         var ids = top.ScoreDocs.Select(d => searcher.GetId(d.Doc)).ToArray();
         string because = $"{c.Comment}; parsed as {query}; got [{string.Join(", ", ids)}]";
@@ -70,22 +70,22 @@ public class RealIndexSearchesTest
     [Test]
     public void TestSnapshotHasSegmentsAndADeletion()
     {
-        Assert.That(_lease.Reader.Leaves.Count, Is.GreaterThanOrEqualTo(2));
-        Assert.That(_lease.Reader.MaxDoc - _lease.Reader.NumDocs, Is.GreaterThanOrEqualTo(1));
+        Assert.That(_lease.Native().Leaves.Count, Is.GreaterThanOrEqualTo(2));
+        Assert.That(_lease.Native().MaxDoc - _lease.Native().NumDocs, Is.GreaterThanOrEqualTo(1));
     }
 
     [Test]
     public void TestKindFilterUsesTheSortedDocValue()
     {
-        var searcher = new IndexSearcher(_lease.Reader);
-        Assert.That(searcher.Count(_searcher.Parse("kind:article")), Is.EqualTo(_lease.Reader.NumDocs));
+        var searcher = new IndexSearcher(_lease.Native());
+        Assert.That(searcher.Count(_searcher.Parse("kind:article")), Is.EqualTo(_lease.Native().NumDocs));
         Assert.That(searcher.Count(_searcher.Parse("kind:notice")), Is.EqualTo(0));
     }
 
     [Test]
     public void TestBikeArticleFirstWithOneMarkAroundTheWord()
     {
-        var r = _searcher.Search(_lease.Reader, _store, new SearchRequest("公共自行车"));
+        var r = _searcher.Search(_lease.Snapshot, _store, new SearchRequest("公共自行车"));
         Assert.That(r.Hits[0].Id, Is.EqualTo("bike-refund"));
         Assert.That(r.Hits[0].Highlights.Title, Is.EqualTo("<mark>公共自行车</mark>押金退还启动"));
         Assert.That(r.Hits[0].Highlights.Body[0], Does.Contain("<mark>公共自行车</mark>"));
@@ -94,7 +94,7 @@ public class RealIndexSearchesTest
     [Test]
     public void TestNameSplitDifferentlyIsFoundAndMarked()
     {
-        var r = _searcher.Search(_lease.Reader, _store, new SearchRequest("逸峰"));
+        var r = _searcher.Search(_lease.Snapshot, _store, new SearchRequest("逸峰"));
         Assert.That(r.Hits.Select(h => h.Id), Is.EquivalentTo(new[] { "bike-refund" }));
         Assert.That(r.Hits[0].Highlights.Body[0], Does.Contain("李<mark>逸峰</mark>"));
     }
@@ -102,7 +102,7 @@ public class RealIndexSearchesTest
     [Test]
     public void TestPhraseHighlightedAsOneSpan()
     {
-        var r = _searcher.Search(_lease.Reader, _store, new SearchRequest("\"经济发展\""));
+        var r = _searcher.Search(_lease.Snapshot, _store, new SearchRequest("\"经济发展\""));
         Assert.That(r.Hits.Single().Highlights.Body[0], Does.Contain("<mark>经济发展</mark>"));
     }
 }

@@ -1,0 +1,93 @@
+using NewsSearch.Core.Engine;
+
+namespace NewsSearch.Core.Index;
+
+/// <summary>
+/// `newssearch check` for a native index folder: the newest commit must read, every file must match the length
+/// and CRC-32C the commit records and its own footer, and every segment's structure must hold (terms strictly
+/// increasing, postings strictly increasing below MaxDoc, as many docs as the term's doc freq, ids readable,
+/// deletion counts as committed). Reports problems; never throws for corruption.
+/// </summary>
+internal static class NativeIndexCheck
+{
+    public static EngineCheckResult Run(string folder)
+    {
+        var problems = new List<string>();
+        var gens = CommitPoint.ListGenerations(folder);
+        if (gens.Count == 0) return new EngineCheckResult(true, EngineNames.Native, 0, 0, problems);
+        CommitPoint commit;
+        try { commit = CommitPoint.Read(Path.Combine(folder, IndexFormat.CommitFile(gens[0]))); }
+        catch (IOException e)
+        {
+            problems.Add(e.Message);
+            return new EngineCheckResult(false, EngineNames.Native, gens[0], 0, problems);
+        }
+        foreach (var seg in commit.Segments)
+        {
+            SegmentCore? core = null;
+            try
+            {
+                core = SegmentCore.Open(folder, seg.Name, seg.Files.ToDictionary(f => f.Name), verifyChecksums: true);
+                if (core.MaxDoc != seg.MaxDoc) problems.Add($"segment {seg.Name}: {core.MaxDoc} docs, the commit says {seg.MaxDoc}");
+                if (seg.DelFile is { } d)
+                {
+                    var del = DeletedDocs.Read(Path.Combine(folder, d.Name), seg.MaxDoc, d.Length, d.Checksum);
+                    if (del.Count != seg.DelCount) problems.Add($"{d.Name}: {del.Count} deletions, the commit says {seg.DelCount}");
+                }
+                CheckStructure(core, problems);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or IndexOutOfRangeException)
+            {
+                problems.Add($"segment {seg.Name}: {e.Message}");
+            }
+            finally { core?.DecRef(); }
+        }
+        return new EngineCheckResult(problems.Count == 0, EngineNames.Native, commit.Generation, commit.NumDocs, problems);
+    }
+
+    private static void CheckStructure(SegmentCore core, List<string> problems)
+    {
+        var reader = new SegmentReader(core, null);
+        for (int doc = 0; doc < core.MaxDoc; doc++)
+            if (core.GetIdUtf8(doc).IsEmpty) { problems.Add($"segment {core.Name}: doc {doc} has an empty id"); break; }
+        foreach (var field in core.Fields)
+        {
+            string name = field.Meta.Name;
+            var terms = reader.GetTerms(name);
+            if (terms is null) continue;
+            string? previous = null;
+            PostingsEnum? reuse = null;
+            long count = 0;
+            while (terms.Next())
+            {
+                string term = terms.Term.ToString();
+                if (previous is not null && string.CompareOrdinal(previous, term) >= 0)
+                {
+                    problems.Add($"segment {core.Name} field {name}: term '{term}' does not follow '{previous}'");
+                    return;
+                }
+                previous = term;
+                var pe = reuse = terms.Postings(false, reuse);
+                int last = -1, docs = 0;
+                for (int d = pe.NextDoc(); d != PostingsEnum.NoMoreDocs; d = pe.NextDoc())
+                {
+                    if (d <= last || d >= core.MaxDoc)
+                    {
+                        problems.Add($"segment {core.Name} field {name} term '{term}': doc {d} after {last} (MaxDoc {core.MaxDoc})");
+                        return;
+                    }
+                    last = d;
+                    docs++;
+                }
+                if (docs != terms.DocFreq)
+                {
+                    problems.Add($"segment {core.Name} field {name} term '{term}': {docs} docs, doc freq says {terms.DocFreq}");
+                    return;
+                }
+                count++;
+            }
+            if (count != field.Meta.TermCount)
+                problems.Add($"segment {core.Name} field {name}: {count} terms, the metadata says {field.Meta.TermCount}");
+        }
+    }
+}

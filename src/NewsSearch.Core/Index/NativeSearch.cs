@@ -1,0 +1,307 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using NewsSearch.Core.Engine;
+using NewsSearch.Core.Search;
+
+namespace NewsSearch.Core.Index;
+
+/// <summary>
+/// Runs an <see cref="EngineSearchRequest"/> on a native snapshot. Relevance without facets is
+/// <see cref="IndexSearcher.Search"/> itself; facets or a date order take one pass over the matches that keeps
+/// the top n in a heap of structs and counts facets per segment in pooled arrays (months by the published
+/// column's raw codes, sections by ordinal, authors by intersecting each author's postings with the segment's
+/// match bitset: no doc values needed and sequential reads, as fast as per-document values when many match).
+/// </summary>
+internal static class NativeSearch
+{
+    public static EngineSearchResult Run(DirectoryReader snapshot, EngineSearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.TopN);
+        var searcher = new IndexSearcher(snapshot);
+        var query = request.Filter is null
+            ? request.Query
+            : new BooleanQuery([new BooleanClause(request.Query, Occur.Must), new BooleanClause(request.Filter, Occur.Filter)]);
+
+        if (request.Order == HitOrder.Relevance && request.Facets == FacetFields.None)
+        {
+            var top = searcher.Search(query, request.TopN);
+            var hits = new EngineHit[top.ScoreDocs.Length];
+            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top.ScoreDocs[i].Doc, top.ScoreDocs[i].Score);
+            return new EngineSearchResult(top.TotalHits, hits);
+        }
+        return Collect(searcher, query, request);
+    }
+
+    private static EngineHit ToHit(IndexSearcher searcher, int globalDoc, float score)
+    {
+        var (leaf, doc) = searcher.Resolve(globalDoc);
+        return new EngineHit(leaf.GetId(doc), score, leaf.GetNumericValue(NewsFields.PublishedDay, doc));
+    }
+
+    /// <summary>Sort key of a date order, larger is better: newest = day, oldest = -day; undated last.</summary>
+    private static long DateKey(HitOrder order, long day) =>
+        day == long.MinValue ? long.MinValue : order == HitOrder.Newest ? day : -day;
+
+    private static EngineSearchResult Collect(IndexSearcher searcher, Query query, EngineSearchRequest request)
+    {
+        var weight = query.CreateWeight(searcher, needsScores: true, boost: 1f);
+        var order = request.Order;
+        bool byDate = order != HitOrder.Relevance;
+        var heap = new HitHeap(request.TopN, byDate, searcher);
+        var facets = request.Facets == FacetFields.None ? null : new FacetCounter(request.Facets);
+        long total = 0;
+        var reader = searcher.Reader;
+        int docBase = 0;
+        try
+        {
+            for (int li = 0; li < reader.Leaves.Count; docBase += reader.Leaves[li].MaxDoc, li++)
+            {
+                var leaf = reader.Leaves[li];
+                var scorer = weight.GetScorer(leaf);
+                if (scorer is null) continue;
+                facets?.StartLeaf(leaf);
+                bool checkLive = leaf.HasDeletions;
+                int n = request.TopN;
+                for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
+                {
+                    if (checkLive && !leaf.IsLive(doc)) continue;
+                    total++;
+                    facets?.Count(doc);
+                    if (n == 0) continue;
+                    if (byDate)
+                    {
+                        long key = DateKey(order, leaf.GetNumericValue(NewsFields.PublishedDay, doc));
+                        if (heap.IsFull && key < heap.MinKey) continue;
+                        heap.Offer(docBase + doc, key, scorer.Score());
+                    }
+                    else
+                    {
+                        if (heap.IsFull && scorer.ScoreUpperBound() < heap.MinScore) continue;
+                        heap.Offer(docBase + doc, 0, scorer.Score());
+                    }
+                }
+                facets?.EndLeaf();
+            }
+            var top = heap.ToSortedArray();
+            var hits = new EngineHit[top.Length];
+            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top[i].Doc, top[i].Score);
+            return new EngineSearchResult(total, hits)
+            {
+                Facets = facets?.Result(request.FacetSize) ?? new Dictionary<FacetFields, IReadOnlyList<FacetValue>>(),
+            };
+        }
+        finally
+        {
+            facets?.Dispose();
+        }
+    }
+
+    private struct Entry
+    {
+        public int Doc;
+        public long Key;
+        public float Score;
+    }
+
+    /// <summary>Min-heap of the kept hits, the weakest at the root: by score (relevance) or date key, then by
+    /// article id (a later id is weaker).</summary>
+    private struct HitHeap(int capacity, bool byDate, IndexSearcher ids)
+    {
+        private readonly Entry[] _items = new Entry[capacity];
+        private int _count;
+
+        public readonly bool IsFull => _count == _items.Length;
+        public readonly float MinScore => _items[0].Score;
+        public readonly long MinKey => _items[0].Key;
+
+        private readonly int Compare(in Entry a, in Entry b)
+        {
+            int c = byDate ? a.Key.CompareTo(b.Key) : a.Score.CompareTo(b.Score);
+            return c != 0 ? c : ids.CompareIds(b.Doc, a.Doc);
+        }
+
+        public void Offer(int doc, long key, float score)
+        {
+            var item = new Entry { Doc = doc, Key = key, Score = score };
+            if (_count < _items.Length)
+            {
+                int i = _count++;
+                while (i > 0)
+                {
+                    int parent = (i - 1) >> 1;
+                    if (Compare(item, _items[parent]) >= 0) break;
+                    _items[i] = _items[parent];
+                    i = parent;
+                }
+                _items[i] = item;
+                return;
+            }
+            if (Compare(_items[0], item) >= 0) return;
+            int k = 0;
+            while (true)
+            {
+                int l = 2 * k + 1;
+                if (l >= _count) break;
+                int r = l + 1;
+                int weakest = r < _count && Compare(_items[r], _items[l]) < 0 ? r : l;
+                if (Compare(_items[weakest], item) >= 0) break;
+                _items[k] = _items[weakest];
+                k = weakest;
+            }
+            _items[k] = item;
+        }
+
+        public readonly Entry[] ToSortedArray()
+        {
+            var result = new Entry[_count];
+            Array.Copy(_items, result, _count);
+            var self = this;
+            Array.Sort(result, (a, b) => self.Compare(b, a));
+            return result;
+        }
+    }
+
+    /// <summary>Facet counts over every match: per segment in pooled arrays, folded into value counts at the end of
+    /// each segment. Nothing is allocated per match.</summary>
+    private sealed unsafe class FacetCounter(FacetFields fields) : IDisposable
+    {
+        private readonly Dictionary<int, long> _months = [];          // yyyy * 100 + MM
+        private readonly Dictionary<string, long> _sections = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _authors = new(StringComparer.Ordinal);
+        private LeafReader _leaf = null!;
+        // months: counts by the published column's raw code (1-2 bytes wide), or by day for wider columns
+        private byte* _dayCodes;
+        private int _dayWidth;
+        private long _dayMin;
+        private int[]? _dayCounts;
+        private readonly Dictionary<long, long> _wideDays = [];
+        // sections: counts by ordinal + 1
+        private SortedColumnReader? _sectionColumn;
+        private int[]? _sectionCounts;
+        private bool _sectionByValue;
+        // authors: the segment's matches as a bitset
+        private ulong[]? _matchBits;
+        private PostingsEnum? _reuse;
+
+        private bool Has(FacetFields f) => (fields & f) != 0;
+
+        public void StartLeaf(LeafReader leaf)
+        {
+            _leaf = leaf;
+            var segment = leaf as SegmentReader; // others (in-memory test readers) take the per-document paths
+            if (Has(FacetFields.Month))
+            {
+                if (segment is not null && segment.Core.TryGetSmallNumericCodes(NewsFields.PublishedDay, out _dayCodes, out _dayWidth, out _dayMin))
+                    Rent(ref _dayCounts, 1 << (8 * _dayWidth));
+                else _dayWidth = 0;
+            }
+            if (Has(FacetFields.Section))
+            {
+                _sectionColumn = segment?.GetSortedColumn(NewsFields.Section);
+                _sectionByValue = segment is null;
+                if (_sectionColumn is not null) Rent(ref _sectionCounts, _sectionColumn.ValueCount + 1);
+            }
+            if (Has(FacetFields.Author)) Rent(ref _matchBits, (leaf.MaxDoc + 63) >> 6);
+        }
+
+        private static void Rent<T>(ref T[]? array, int length)
+        {
+            if (array is null || array.Length < length)
+            {
+                if (array is not null) ArrayPool<T>.Shared.Return(array);
+                array = ArrayPool<T>.Shared.Rent(length);
+            }
+            Array.Clear(array, 0, length);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Count(int doc)
+        {
+            if (Has(FacetFields.Month))
+            {
+                if (_dayWidth == 1) _dayCounts![_dayCodes[doc]]++;
+                else if (_dayWidth == 2) _dayCounts![Unsafe.ReadUnaligned<ushort>(_dayCodes + 2L * doc)]++;
+                else
+                {
+                    long day = _leaf.GetNumericValue(NewsFields.PublishedDay, doc);
+                    if (day != long.MinValue) _wideDays[day] = _wideDays.GetValueOrDefault(day) + 1;
+                }
+            }
+            if (_sectionColumn is not null) _sectionCounts![_sectionColumn.GetOrd(doc) + 1]++;
+            else if (_sectionByValue && _leaf.GetSortedValue(NewsFields.Section, doc) is { } section)
+                _sections[section] = _sections.GetValueOrDefault(section) + 1;
+            if (Has(FacetFields.Author)) _matchBits![doc >> 6] |= 1UL << doc;
+        }
+
+        public void EndLeaf()
+        {
+            if (Has(FacetFields.Month))
+            {
+                if (_dayWidth > 0)
+                {
+                    int codes = 1 << (8 * _dayWidth);
+                    for (int code = 1; code < codes; code++)
+                        if (_dayCounts![code] is int c and > 0) AddMonth(code - 1 + _dayMin, c);
+                }
+                foreach (var (day, c) in _wideDays) AddMonth(day, c);
+                _wideDays.Clear();
+            }
+            if (_sectionColumn is not null)
+            {
+                for (int ord = 0; ord < _sectionColumn.ValueCount; ord++)
+                    if (_sectionCounts![ord + 1] is int c and > 0)
+                    {
+                        string value = _sectionColumn.LookupOrd(ord);
+                        _sections[value] = _sections.GetValueOrDefault(value) + c;
+                    }
+            }
+            if (Has(FacetFields.Author)) CountAuthors();
+        }
+
+        private void AddMonth(long day, long count)
+        {
+            var date = ArticleDocuments.DateOfDay(day);
+            int key = date.Year * 100 + date.Month;
+            _months[key] = _months.GetValueOrDefault(key) + count;
+        }
+
+        private void CountAuthors()
+        {
+            var terms = _leaf.GetTerms(NewsFields.Author);
+            if (terms is null) return;
+            var bits = _matchBits!;
+            var lookup = _authors.GetAlternateLookup<ReadOnlySpan<char>>();
+            while (terms.Next())
+            {
+                var pe = _reuse = terms.Postings(false, _reuse);
+                long c = 0;
+                for (int d = pe.NextDoc(); d != PostingsEnum.NoMoreDocs; d = pe.NextDoc())
+                    if ((bits[d >> 6] & (1UL << d)) != 0) c++;
+                if (c == 0) continue;
+                var term = terms.Term;
+                if (lookup.TryGetValue(term, out long had)) lookup[term] = had + c;
+                else _authors[term.ToString()] = c;
+            }
+        }
+
+        public IReadOnlyDictionary<FacetFields, IReadOnlyList<FacetValue>> Result(int size)
+        {
+            var result = new Dictionary<FacetFields, IReadOnlyList<FacetValue>>();
+            if (Has(FacetFields.Month))
+                result[FacetFields.Month] = FacetTop.Select(_months.Select(kv => (FacetTop.Month(kv.Key / 100, kv.Key % 100), kv.Value)), size);
+            if (Has(FacetFields.Author)) result[FacetFields.Author] = FacetTop.Select(_authors.Select(kv => (kv.Key, kv.Value)), size);
+            if (Has(FacetFields.Section)) result[FacetFields.Section] = FacetTop.Select(_sections.Select(kv => (kv.Key, kv.Value)), size);
+            return result;
+        }
+
+        public void Dispose()
+        {
+            if (_dayCounts is not null) ArrayPool<int>.Shared.Return(_dayCounts);
+            if (_sectionCounts is not null) ArrayPool<int>.Shared.Return(_sectionCounts);
+            if (_matchBits is not null) ArrayPool<ulong>.Shared.Return(_matchBits);
+            _dayCounts = _sectionCounts = null;
+            _matchBits = null;
+        }
+    }
+}
