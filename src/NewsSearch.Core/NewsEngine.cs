@@ -72,6 +72,7 @@ public sealed class NewsEngine : IDisposable
         {
             CacheDirectory = options.CacheDirectory ?? dataFolder,
             HmmFolder = options.HmmFolder,
+            WordAnalysis = options.WordAnalysis,
         };
 
     /// <summary>Searches the current snapshot.</summary>

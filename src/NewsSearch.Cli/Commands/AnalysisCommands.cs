@@ -20,11 +20,18 @@ public static class AnalysisCommands
     /// Loads the analysis the way every command should: --dict, --user-dict (or {data}/userdict.txt), cache in {data}.
     /// A missing dictionary becomes a user error that says how to install it.
     /// </summary>
-    public static NewsAnalysis LoadAnalysis(CliGlobals globals, ParseResult r)
+    public static NewsAnalysis LoadAnalysis(CliGlobals globals, ParseResult r, string? wordAnalysis = null)
     {
         var options = AnalysisOptions.ForDataFolder(globals.DataFolder(r), r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary));
-        return Load(options);
+        return Load(wordAnalysis == null ? options : options with { WordAnalysis = wordAnalysis });
     }
+
+    /// <summary>`--analysis jieba|smartcn` of the analyze commands: which segmenter the word fields use.</summary>
+    private static Option<string> WordAnalysisOption() => new("--analysis")
+    {
+        Description = "Word-field segmenter: jieba (default) or smartcn (Lucene.Net's SmartChineseAnalyzer); bigram fields are the same",
+        DefaultValueFactory = _ => WordAnalysisNames.Jieba,
+    };
 
     private static NewsAnalysis Load(AnalysisOptions options)
     {
@@ -40,10 +47,12 @@ public static class AnalysisCommands
         var query = new Option<bool>("--query") { Description = "Also show the query-time chains" };
         analyze.Arguments.Add(text);
         analyze.Options.Add(json);
+        var wordAnalysis = WordAnalysisOption();
         analyze.Options.Add(query);
+        analyze.Options.Add(wordAnalysis);
         analyze.SetAction(r =>
         {
-            var analysis = LoadAnalysis(globals, r);
+            var analysis = LoadAnalysis(globals, r, r.GetValue(wordAnalysis));
             string input = r.GetValue(text) ?? "";
             bool asJson = r.GetValue(json);
             var fields = analysis.Explain(input, includeQueryChains: r.GetValue(query) || asJson);
@@ -75,12 +84,15 @@ public static class AnalysisCommands
         var passes = new Option<int>("--passes") { Description = "Timed passes over the corpus (best is reported)", DefaultValueFactory = _ => 3 };
         bench.Options.Add(corpus);
         bench.Options.Add(limit);
+        var wordAnalysis = WordAnalysisOption();
         bench.Options.Add(passes);
-        bench.SetAction(r => RunBench(globals, r, r.GetValue(corpus)!, r.GetValue(limit), Math.Max(1, r.GetValue(passes))));
+        bench.Options.Add(wordAnalysis);
+        bench.SetAction(r => RunBench(globals, r, r.GetValue(corpus)!, r.GetValue(limit), Math.Max(1, r.GetValue(passes)),
+            r.GetValue(wordAnalysis) ?? WordAnalysisNames.Jieba));
         return [bench];
     }
 
-    private static int RunBench(CliGlobals globals, ParseResult r, string corpusPath, int limit, int passes)
+    private static int RunBench(CliGlobals globals, ParseResult r, string corpusPath, int limit, int passes, string wordAnalysis)
     {
         if (!File.Exists(corpusPath)) throw new CliException($"corpus not found: {corpusPath}");
         var texts = new List<string>();
@@ -105,7 +117,8 @@ public static class AnalysisCommands
         Console.WriteLine($"corpus: {texts.Count / 2:N0} articles, {chars:N0} chars (titles + bodies)");
 
         // Load times: cold = parse dict.txt + HMM tables and write the cache; cached = read the compiled cache.
-        var baseOptions = AnalysisOptions.ForDataFolder(globals.DataFolder(r), r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary));
+        var baseOptions = AnalysisOptions.ForDataFolder(globals.DataFolder(r), r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary))
+            with { WordAnalysis = wordAnalysis };
         string tmpCache = Path.Combine(Path.GetTempPath(), "newssearch-bench-cache-" + Environment.ProcessId);
         NewsAnalysis analysis;
         try
@@ -124,13 +137,15 @@ public static class AnalysisCommands
             try { Directory.Delete(tmpCache, true); } catch (IOException) { }
         }
 
-        var segmenter = analysis.CreateSegmenter();
-        Measure("segmenter (raw jieba cut, HMM)", texts, chars, passes, t => segmenter.Segment(t));
+        var segmenter = analysis.CreateWordSegmenter();
+        Measure(analysis.WordAnalysis == WordAnalysisNames.Jieba ? "segmenter (raw jieba cut, HMM)" : $"segmenter (raw {analysis.WordAnalysis})",
+            texts, chars, passes, t => segmenter.Segment(t));
 
         var words = analysis.IndexAnalyzer(NewsFields.Body).CreateTokenStream();
         var grams = analysis.IndexAnalyzer(NewsFields.BodyGrams).CreateTokenStream();
         var wordsQuery = analysis.QueryAnalyzer(NewsFields.Body).CreateTokenStream();
-        Measure("word field, index chain (normalize + segment + sub-words)", texts, chars, passes, t => Drain(words, t));
+        Measure(analysis.WordAnalysis == WordAnalysisNames.Jieba ? "word field, index chain (normalize + segment + sub-words)"
+            : $"word field, index chain (normalize + {analysis.WordAnalysis})", texts, chars, passes, t => Drain(words, t));
         Measure("gram field, index chain (normalize + bigrams)", texts, chars, passes, t => Drain(grams, t));
         Measure("word field, query chain", texts, chars, passes, t => Drain(wordsQuery, t));
         return 0;
