@@ -98,6 +98,27 @@ public sealed class SmartCnWordSegmenter : IWordSegmenter
             if (++s == e) return;
         }
         Add(s, e - s);
+        JoinDecimal(text);
+    }
+
+    /// <summary>
+    /// 3 . 14 (SmartCn cuts a decimal at its point) back into 3.14, as jieba and the gram fields keep it; the word
+    /// chain would otherwise read the point as a sentence end.
+    /// </summary>
+    private void JoinDecimal(ReadOnlySpan<char> text)
+    {
+        if (_count < 3) return;
+        WordSpan a = _words[_count - 3], dot = _words[_count - 2], b = _words[_count - 1];
+        if (dot.Length != 1 || text[dot.Start] != '.' || a.End != dot.Start || dot.End != b.Start) return;
+        if (!IsDigits(text.Slice(a.Start, a.Length)) || !IsDigits(text.Slice(b.Start, b.Length))) return;
+        _count -= 2;
+        _words[_count - 1] = new WordSpan(a.Start, b.End - a.Start);
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> span)
+    {
+        foreach (char c in span) if (!char.IsAsciiDigit(c)) return false;
+        return true;
     }
 
     private void Add(int start, int length)
