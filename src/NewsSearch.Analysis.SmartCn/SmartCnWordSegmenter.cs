@@ -133,7 +133,9 @@ public sealed class SmartCnWordSegmenter : IWordSegmenter
 
         public string Name => WordAnalysisNames.SmartCn;
 
-        public string Identity { get; } = BuildIdentity();
+        private readonly Lazy<string> _identity = new(BuildIdentity); // registering alone does not load Lucene.Net
+
+        public string Identity => _identity.Value;
 
         public IWordSegmenter Create() => new SmartCnWordSegmenter();
 
