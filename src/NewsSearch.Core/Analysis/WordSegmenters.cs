@@ -56,6 +56,7 @@ public static class WordSegmenters
     /// <summary>The factory registered under <paramref name="name"/>, or null (jieba is never in the registry).</summary>
     public static IWordSegmenterFactory? Find(string name) => Factories.GetValueOrDefault(name);
 
-    /// <summary>jieba and every registered name, for messages.</summary>
-    public static IReadOnlyList<string> Names => [WordAnalysisNames.Jieba, .. Factories.Keys.Order(StringComparer.Ordinal)];
+    /// <summary>The names a data folder can be created with (jieba, smartcn, and any other registered), for messages.</summary>
+    public static IReadOnlyList<string> Names =>
+        [.. new[] { WordAnalysisNames.Jieba, WordAnalysisNames.SmartCn }.Concat(Factories.Keys.Order(StringComparer.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase)];
 }
