@@ -22,6 +22,7 @@ public static class NewsSearchApp
     public static WebApplication Build(string[] args)
     {
         ApiEngines.Register();
+        NewsSearch.Analysis.SmartCn.SmartCnWordSegmenter.Register(); // `smartcn` word analysis for data folders made with it
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

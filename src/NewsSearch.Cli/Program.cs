@@ -9,6 +9,9 @@ if (Console.IsOutputRedirected)
     Spectre.Console.AnsiConsole.Profile.Capabilities.ColorSystem = Spectre.Console.ColorSystem.NoColors;
 }
 
+// `--analysis smartcn` (Lucene.Net's SmartCn segmenter for the word fields) is available to every command.
+NewsSearch.Analysis.SmartCn.SmartCnWordSegmenter.Register();
+
 var globals = new CliGlobals();
 var root = new RootCommand("NewsSearch: full-text search for a Chinese city newspaper");
 root.Options.Add(globals.Data);

@@ -44,7 +44,7 @@ public static class AnalysisCommands
         analyze.Options.Add(query);
         analyze.SetAction(r =>
         {
-            var analysis = LoadAnalysis(globals, r);
+            var analysis = LoadAnalysis(globals, r); // the folder's recorded word analysis, or the global --analysis for a new one
             string input = r.GetValue(text) ?? "";
             bool asJson = r.GetValue(json);
             var fields = analysis.Explain(input, includeQueryChains: r.GetValue(query) || asJson);
@@ -77,11 +77,12 @@ public static class AnalysisCommands
         bench.Options.Add(corpus);
         bench.Options.Add(limit);
         bench.Options.Add(passes);
-        bench.SetAction(r => RunBench(globals, r, r.GetValue(corpus)!, r.GetValue(limit), Math.Max(1, r.GetValue(passes))));
+        bench.SetAction(r => RunBench(globals, r, r.GetValue(corpus)!, r.GetValue(limit), Math.Max(1, r.GetValue(passes)),
+            r.GetValue(globals.Analysis) ?? WordAnalysisNames.Jieba)); // global --analysis: which segmenter to measure
         return [bench];
     }
 
-    private static int RunBench(CliGlobals globals, ParseResult r, string corpusPath, int limit, int passes)
+    private static int RunBench(CliGlobals globals, ParseResult r, string corpusPath, int limit, int passes, string wordAnalysis)
     {
         if (!File.Exists(corpusPath)) throw new CliException($"corpus not found: {corpusPath}");
         var texts = new List<string>();
@@ -106,7 +107,8 @@ public static class AnalysisCommands
         Console.WriteLine($"corpus: {texts.Count / 2:N0} articles, {chars:N0} chars (titles + bodies)");
 
         // Load times: cold = parse dict.txt + HMM tables and write the cache; cached = read the compiled cache.
-        var baseOptions = AnalysisOptions.ForDataFolder(globals.DataFolder(r), r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary));
+        var baseOptions = AnalysisOptions.ForDataFolder(globals.DataFolder(r), r.GetValue(globals.Dictionary), r.GetValue(globals.UserDictionary))
+            with { WordAnalysis = wordAnalysis };
         string tmpCache = Path.Combine(Path.GetTempPath(), "newssearch-bench-cache-" + Environment.ProcessId);
         NewsAnalysis analysis;
         try
@@ -125,13 +127,15 @@ public static class AnalysisCommands
             try { Directory.Delete(tmpCache, true); } catch (IOException) { }
         }
 
-        var segmenter = analysis.CreateSegmenter();
-        Measure("segmenter (raw jieba cut, HMM)", texts, chars, passes, t => segmenter.Segment(t));
+        var segmenter = analysis.CreateWordSegmenter();
+        Measure(analysis.WordAnalysis == WordAnalysisNames.Jieba ? "segmenter (raw jieba cut, HMM)" : $"segmenter (raw {analysis.WordAnalysis})",
+            texts, chars, passes, t => segmenter.Segment(t));
 
         var words = analysis.IndexAnalyzer(NewsFields.Body).CreateTokenStream();
         var grams = analysis.IndexAnalyzer(NewsFields.BodyGrams).CreateTokenStream();
         var wordsQuery = analysis.QueryAnalyzer(NewsFields.Body).CreateTokenStream();
-        Measure("word field, index chain (normalize + segment + sub-words)", texts, chars, passes, t => Drain(words, t));
+        Measure(analysis.WordAnalysis == WordAnalysisNames.Jieba ? "word field, index chain (normalize + segment + sub-words)"
+            : $"word field, index chain (normalize + {analysis.WordAnalysis})", texts, chars, passes, t => Drain(words, t));
         Measure("gram field, index chain (normalize + bigrams)", texts, chars, passes, t => Drain(grams, t));
         Measure("word field, query chain", texts, chars, passes, t => Drain(wordsQuery, t));
         return 0;

@@ -16,7 +16,7 @@ public readonly record struct WordSpan(int Start, int Length)
 /// Python's jieba. Not thread-safe (it reuses its buffers); create one per thread with
 /// <see cref="NewsAnalysis.CreateSegmenter"/>. Segmenting allocates nothing once the buffers have grown.
 /// </summary>
-public sealed unsafe class JiebaSegmenter
+public sealed unsafe class JiebaSegmenter : IWordSegmenter
 {
     private readonly PrefixDictionary _dict;
     private readonly HmmModel _hmm;

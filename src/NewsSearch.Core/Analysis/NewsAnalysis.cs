@@ -64,6 +64,9 @@ public sealed record FieldAnalysis(string Field, string Chain, string Analyzer, 
 public sealed partial class NewsAnalysis
 {
     public const string AnalyzerName = "news-zh";
+    /// <summary>The signature name of an analysis whose word fields come from a registered segmenter: news-zh-smartcn.</summary>
+    public static string AnalyzerNameFor(string wordAnalysis) =>
+        IsJieba(wordAnalysis) ? AnalyzerName : $"{AnalyzerName}-{wordAnalysis.ToLowerInvariant()}";
     /// <summary>Bump whenever a change to the code changes tokens (the index then rebuilds or refuses).</summary>
     public const int AnalyzerVersion = 4;
 
@@ -71,6 +74,18 @@ public sealed partial class NewsAnalysis
     internal HmmModel Hmm { get; }
 
     private readonly NewsAnalyzer _wordsIndex, _wordsQuery, _gramsIndex, _gramsQuery, _gramsAll;
+
+    /// <summary>The word fields' segmenter when it is not jieba (null: jieba, with dictionary sub-words).</summary>
+    private readonly IWordSegmenterFactory? _wordSegmenters;
+
+    /// <summary>Which segmenter the word fields use: "jieba" or a registered one ("smartcn").</summary>
+    public string WordAnalysis => _wordSegmenters?.Name ?? WordAnalysisNames.Jieba;
+
+    /// <summary>
+    /// Dictionary sub-words of long words are a jieba-chain feature (they come from jieba's dictionary); another
+    /// segmenter's words stand as it cut them.
+    /// </summary>
+    internal bool EmitsSubWords => _wordSegmenters == null;
 
     /// <summary>Name, version and hash of dictionary + user dictionary + HMM tables; recorded in every index commit.</summary>
     public AnalysisSignature Signature { get; }
@@ -90,13 +105,19 @@ public sealed partial class NewsAnalysis
     /// <summary>Number of trie nodes (words and prefixes) of the loaded dictionary.</summary>
     public int DictionaryNodeCount => Dictionary.NodeCount;
 
-    private NewsAnalysis(PrefixDictionary dictionary, HmmModel hmm, string hash)
+    private NewsAnalysis(PrefixDictionary dictionary, HmmModel hmm, string hash, IWordSegmenterFactory? wordSegmenters)
     {
         Dictionary = dictionary;
         Hmm = hmm;
-        Signature = new AnalysisSignature(AnalyzerName, AnalyzerVersion, hash);
-        _wordsIndex = new NewsAnalyzer(this, ChainKind.WordsIndex, "news-zh-words");
-        _wordsQuery = new NewsAnalyzer(this, ChainKind.WordsQuery, "news-zh-words-query");
+        _wordSegmenters = wordSegmenters;
+        // jieba: the hash of its dictionary, user dictionary and HMM tables. Another segmenter: the hash of its
+        // identity (library and version); jieba's files do not change its tokens, so they stay out of it.
+        Signature = wordSegmenters == null
+            ? new AnalysisSignature(AnalyzerName, AnalyzerVersion, hash)
+            : new AnalysisSignature(AnalyzerNameFor(wordSegmenters.Name), AnalyzerVersion, IdentityHash(wordSegmenters));
+        string words = wordSegmenters == null ? "news-zh-words" : $"{AnalyzerNameFor(wordSegmenters.Name)}-words";
+        _wordsIndex = new NewsAnalyzer(this, ChainKind.WordsIndex, words);
+        _wordsQuery = new NewsAnalyzer(this, ChainKind.WordsQuery, words + "-query");
         _gramsIndex = new NewsAnalyzer(this, ChainKind.GramsIndex, "news-zh-grams");
         _gramsQuery = new NewsAnalyzer(this, ChainKind.GramsQuery, "news-zh-grams-query");
         _gramsAll = new NewsAnalyzer(this, ChainKind.GramsAll, "news-zh-grams-all");
@@ -109,19 +130,57 @@ public sealed partial class NewsAnalysis
     public static NewsAnalysis Load(AnalysisOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var wordSegmenters = ResolveWordSegmenters(options.WordAnalysis);
         var sw = Stopwatch.StartNew();
+        // jieba's model is loaded for every word analysis: the raw segmenter tools use it, and its cache carries
+        // the normalizer table.
         var compiled = DictionaryCompiler.Load(options); // installs the normalizer table when it comes from the cache
         double beforeNormalizer = sw.Elapsed.TotalMilliseconds;
         TextNormalizer.Warm();
         double normalizerMs = sw.Elapsed.TotalMilliseconds - beforeNormalizer;
-        return new NewsAnalysis(compiled.Dictionary, compiled.Hmm, compiled.Hash)
+        string segmenterLoad = "";
+        if (wordSegmenters != null)
+        {
+            // Load the segmenter's own model now (SmartCn reads its dictionaries on first use), so a broken
+            // install fails here and the first document does not pay for it.
+            double before = sw.Elapsed.TotalMilliseconds;
+            try { wordSegmenters.Create().Segment("中文分词"); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new AnalysisLoadException($"word analysis '{wordSegmenters.Name}' failed to load: {e.Message}", e);
+            }
+            segmenterLoad = $", {wordSegmenters.Name} model {sw.Elapsed.TotalMilliseconds - before:F0} ms";
+        }
+        return new NewsAnalysis(compiled.Dictionary, compiled.Hmm, compiled.Hash, wordSegmenters)
         {
             LoadMilliseconds = sw.Elapsed.TotalMilliseconds,
             LoadBreakdown = $"normalizer table {normalizerMs:F0} ms, hash inputs {compiled.HashMilliseconds:F0} ms, " +
-                            $"{(compiled.FromCache ? "read cache" : "compile")} {compiled.ReadMilliseconds:F0} ms",
+                            $"{(compiled.FromCache ? "read cache" : "compile")} {compiled.ReadMilliseconds:F0} ms" + segmenterLoad,
             LoadedFromCache = compiled.FromCache,
             CachePath = compiled.CachePath,
         };
+    }
+
+    private static bool IsJieba(string? wordAnalysis) =>
+        string.IsNullOrEmpty(wordAnalysis) || string.Equals(wordAnalysis, WordAnalysisNames.Jieba, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null for jieba; the registered factory otherwise; an actionable error when there is none.</summary>
+    private static IWordSegmenterFactory? ResolveWordSegmenters(string? wordAnalysis)
+    {
+        if (IsJieba(wordAnalysis)) return null;
+        var factory = WordSegmenters.Find(wordAnalysis!);
+        if (factory != null) return factory;
+        if (string.Equals(wordAnalysis, WordAnalysisNames.SmartCn, StringComparison.OrdinalIgnoreCase))
+            throw new AnalysisLoadException("word analysis 'smartcn' is not available in this process: the host must register it " +
+                                            "at startup (NewsSearch.Analysis.SmartCn: SmartCnWordSegmenter.Register())");
+        throw new AnalysisLoadException($"unknown word analysis '{wordAnalysis}' (expected one of: {string.Join(", ", WordSegmenters.Names)})");
+    }
+
+    private static string IdentityHash(IWordSegmenterFactory factory)
+    {
+        var h = new ContentHash();
+        h.Append(System.Text.Encoding.UTF8.GetBytes($"{AnalyzerNameFor(factory.Name)}/v{AnalyzerVersion}\n{factory.Identity}"));
+        return h.Finish().ToString("x16");
     }
 
     /// <summary>True for the CJK bigram fields (title.cjk, body.cjk).</summary>
@@ -159,6 +218,9 @@ public sealed partial class NewsAnalysis
 
     /// <summary>A raw jieba segmenter (no normalization): one per thread, it reuses its buffers.</summary>
     public JiebaSegmenter CreateSegmenter() => new(Dictionary, Hmm);
+
+    /// <summary>The word fields' segmenter (jieba or the chosen one), raw: one per thread.</summary>
+    public IWordSegmenter CreateWordSegmenter() => _wordSegmenters?.Create() ?? CreateSegmenter();
 
     /// <summary>The query-side stop words (the index keeps them).</summary>
     public static IReadOnlyList<string> QueryStopWords => StopWords.List;

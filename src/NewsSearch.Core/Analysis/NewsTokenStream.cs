@@ -50,7 +50,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
     private readonly NewsAnalysis _analysis;
     private readonly ChainKind _kind;
     private readonly TextNormalizer _norm = new();
-    private readonly JiebaSegmenter? _segmenter;
+    private readonly IWordSegmenter? _segmenter;
     private Tok[] _toks = new Tok[256];
     private int _count, _next, _lastPosition;
 
@@ -58,7 +58,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
     {
         _analysis = analysis;
         _kind = kind;
-        if (kind is ChainKind.WordsIndex or ChainKind.WordsQuery) _segmenter = analysis.CreateSegmenter();
+        if (kind is ChainKind.WordsIndex or ChainKind.WordsQuery) _segmenter = analysis.CreateWordSegmenter();
     }
 
     /// <summary>
@@ -131,6 +131,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
         var words = seg.Words;
         var dict = _analysis.Dictionary;
         bool index = _kind == ChainKind.WordsIndex;
+        bool subWords = index && _analysis.EmitsSubWords;
         int pos = 0;
         bool gap = false;
         WordLayout? layout = null;
@@ -173,7 +174,7 @@ internal sealed unsafe class NewsTokenStream : TokenStream
                 if (index || !StopWords.Contains(span))
                 {
                     Emit(s, len, pos, units, TokenType.Word);
-                    if (index && (len >= 3 || mixed)) EmitSubWords(dict, text, s, len, pos, mixed);
+                    if (subWords && (len >= 3 || mixed)) EmitSubWords(dict, text, s, len, pos, mixed);
                 }
                 pos += units;
                 continue;
