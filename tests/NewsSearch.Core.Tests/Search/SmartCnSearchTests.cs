@@ -1,3 +1,4 @@
+using NewsSearch.Core.Engine;
 using NewsSearch.Core.Analysis;
 using NewsSearch.Core.Index;
 using NewsSearch.Core.Search;
@@ -10,10 +11,10 @@ namespace NewsSearch.Core.Tests.Search;
 /// <summary>
 /// A data folder opened with `--analysis smartcn`, end to end through <see cref="NewsEngine"/> on our engine: the
 /// index records the choice, words are found, and substrings SmartCn did not keep as words are found through the
-/// bigram fields. Articles are our own writing.
+/// bigram fields. Articles are our own writing. Runs on every engine.
 /// </summary>
-[TestFixture]
-public class SmartCnSearchTests
+[TestFixtureSource(typeof(EngineCases), nameof(EngineCases.All))]
+public class SmartCnSearchTests(string engineName)
 {
     private string _dir = "";
     private NewsEngine _engine = null!;
@@ -26,9 +27,11 @@ public class SmartCnSearchTests
         new() { Id = "anniversary", Title = "庆祝活动", Body = "中华人民共和国成立七十五周年，广场上举行升旗仪式。" },
     ];
 
-    private static NewsEngineOptions Options(string wordAnalysis, bool catchUp = true) => new()
+    private NewsEngineOptions Options(string wordAnalysis, bool catchUp = true) => new()
     {
-        Analysis = new AnalysisOptions { CacheDirectory = TestSmartCnAnalysis.CacheDirectory, WordAnalysis = wordAnalysis },
+        Analysis = new AnalysisOptions { CacheDirectory = TestSmartCnAnalysis.CacheDirectory },
+        Engine = engineName,
+        WordAnalysis = wordAnalysis,
         CatchUpOnOpen = catchUp,
     };
 
@@ -92,7 +95,7 @@ public class SmartCnSearchTests
         _engine.Analysis.Explain(text, includeQueryChains: false).Single(f => f.Field == field).Tokens.Select(t => t.Term).ToArray();
 
     [Test]
-    public void TestJiebaFolderOpenedWithSmartCnIsRebuiltOrRefused()
+    public void TestJiebaFolderIsRefusedBySmartCnAndItsIndexRebuilt()
     {
         string dir = NewFolder();
         try
@@ -104,7 +107,7 @@ public class SmartCnSearchTests
                 Assert.That(jieba.Index.GetStats().AnalysisSignature, Does.StartWith("news-zh/"));
                 using var lease = jieba.Index.AcquireSnapshot();
                 // jieba's chain stacks the dictionary sub-word 共和国 under 中华人民共和国.
-                Assert.That(lease.Reader.Leaves.Sum(l => l.DocFreq(NewsFields.Body, "共和国")), Is.EqualTo(1), "jieba's words");
+                Assert.That(lease.Snapshot.DocFreq(NewsFields.Body, "共和国"), Is.EqualTo(1), "jieba's words");
             }
 
             // Refused when asked to: the message names both analyses.
@@ -112,21 +115,26 @@ public class SmartCnSearchTests
             using (var store = new ArticleStore(dir))
             {
                 var e = Assert.Throws<InvalidOperationException>(() => IndexManager.Open(Path.Combine(dir, NewsEngine.IndexFolderName),
-                    store, smartcn.IndexAnalyzer, smartcn.Signature.ToString(), new IndexManagerOptions { RefuseOnSignatureMismatch = true }));
+                    store, EngineCases.Get(engineName), smartcn.IndexAnalyzer, smartcn.Signature.ToString(), new IndexManagerOptions { RefuseOnSignatureMismatch = true }));
                 Assert.That(e!.Message, Does.Contain("news-zh/").And.Contain("news-zh-smartcn/"));
             }
 
-            // By default rebuilt from the store with SmartCn's words, never mixed.
-            using (var engine = NewsEngine.Open(dir, Options(WordAnalysisNames.SmartCn)))
+            // The data folder records jieba: asking for smartcn is a clear error, never a silent mix.
+            var mismatch = Assert.Throws<DataFolderMismatchException>(() => NewsEngine.Open(dir, Options(WordAnalysisNames.SmartCn)));
+            Assert.That(mismatch!.Message, Does.Contain("reindex --analysis smartcn"));
+
+            // An index whose commit names another analysis is rebuilt from the store with SmartCn's words.
+            using (var store = new ArticleStore(dir))
+            using (var manager = IndexManager.Open(Path.Combine(dir, NewsEngine.IndexFolderName), store, EngineCases.Get(engineName),
+                smartcn.IndexAnalyzer, smartcn.Signature.ToString()))
             {
-                var stats = engine.Index.GetStats();
+                var stats = manager.GetStats();
                 Assert.That(stats.AnalysisSignature, Is.EqualTo(smartcn.Signature.ToString()));
                 Assert.That(stats.NumDocs, Is.EqualTo(Articles.Length));
-                Assert.That(engine.Search(new SearchRequest("小明")).Hits.Select(h => h.Id), Is.EqualTo(new[] { "metro" }));
-                using var lease = engine.Index.AcquireSnapshot();
+                using var lease = manager.AcquireSnapshot();
                 // SmartCn's words now: no sub-words.
-                Assert.That(lease.Reader.Leaves.Sum(l => l.DocFreq(NewsFields.Body, "共和国")), Is.EqualTo(0));
-                Assert.That(lease.Reader.Leaves.Sum(l => l.DocFreq(NewsFields.Body, "中华人民共和国")), Is.EqualTo(1));
+                Assert.That(lease.Snapshot.DocFreq(NewsFields.Body, "共和国"), Is.EqualTo(0));
+                Assert.That(lease.Snapshot.DocFreq(NewsFields.Body, "中华人民共和国"), Is.EqualTo(1));
             }
         }
         finally
