@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using NewsSearch.Core.Store;
 
@@ -575,14 +574,27 @@ public static class PageParser
             }
 
             var articles = new List<Article>(_drafts.Count);
+            var legacyIds = new List<string>(_drafts.Count);
             var ids = new HashSet<string>();
+            var legacySeen = new HashSet<string>();
             _drafts.Sort((a, b) => a.FirstLine.CompareTo(b.FirstLine));
+            var kept = new List<Draft>(_drafts.Count);
             foreach (var d in _drafts)
             {
                 if (d.Kind == ArticleKind.Notice) FlushParagraph(d);
                 if (d.ParagraphCount == 0 && (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))) continue;
                 if (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))
                     d.Title = Shorten(d.ParagraphCount > 0 ? d.FirstParagraph() : d.Captions.FirstOrDefault() ?? "", 24);
+                kept.Add(d);
+            }
+            // An article's place on the page is its title where that is unique, else the title and its occurrence.
+            var titleCounts = new Dictionary<string, int>();
+            foreach (var d in kept)
+                if (d.Kind == ArticleKind.Article) titleCounts[d.Title!] = titleCounts.GetValueOrDefault(d.Title!) + 1;
+            var occurrence = new Dictionary<string, int>();
+            DateOnly? idDate = options.Date ?? _folioDate;
+            foreach (var d in kept)
+            {
                 DateOnly? date; string how;
                 if (d.Dateline is { } dl)
                 {
@@ -593,14 +605,27 @@ public static class PageParser
                     if (date is null) _warnings.Add($"line {d.FirstLine}: dateline {dl.Text} could not be resolved (no year known)");
                 }
                 else { date = pageDate; how = pageDate is null ? "none" : $"page-date({pageHow})"; }
-                string key = d.Kind == ArticleKind.Article ? d.Title : d.FirstParagraph();
-                string id = MakeId(file, d.Kind, key);
-                for (int n = 2; !ids.Add(id); n++) id = MakeId(file, d.Kind, key + "#" + n);
+                string place;
+                if (d.Kind == ArticleKind.Article && titleCounts[d.Title!] == 1) place = d.Title!;
+                else
+                {
+                    string basis = d.Kind == ArticleKind.Article ? d.Title! : d.Kind.ToString();
+                    int nth = occurrence[basis] = occurrence.GetValueOrDefault(basis) + 1;
+                    place = basis + "#" + nth;
+                }
+                string id = PageIds.MakeId(idDate, file, d.Kind, place);
+                for (int n = 2; !ids.Add(id); n++) id = PageIds.MakeId(idDate, file, d.Kind, place + "#" + n);
+                // The first id scheme (file name + title), so ingest can replace rows stored under it.
+                string key = d.Kind == ArticleKind.Article ? d.Title! : d.FirstParagraph();
+                string name = file.Contains('/') ? file[(file.LastIndexOf('/') + 1)..] : file;
+                string legacy = PageIds.LegacyId(name, d.Kind, key);
+                for (int n = 2; !legacySeen.Add(legacy); n++) legacy = PageIds.LegacyId(name, d.Kind, key + "#" + n);
+                legacyIds.Add(legacy);
                 articles.Add(new Article
                 {
                     Id = id,
                     Kind = d.Kind,
-                    Title = d.Title,
+                    Title = d.Title!,
                     Subtitle = d.Subtitle,
                     Kicker = d.Kicker,
                     Reporters = d.Reporters,
@@ -623,6 +648,8 @@ public static class PageParser
                 Editor = _editors.Count > 0 ? _editors[0].Text : null,
                 PageDate = pageDate,
                 PageDateSource = pageDate is null ? null : pageHow,
+                PageKey = PageIds.PageKey(idDate, file),
+                LegacyIds = legacyIds,
                 Warnings = _warnings,
             };
         }
@@ -680,34 +707,6 @@ public static class PageParser
             int h = Slot(a, b);
             return (_bits[h >> 6] & (1UL << (h & 63))) != 0;
         }
-    }
-
-    /// <summary>"p" + 16 hex digits of SHA-256 over file name, kind and normalized key text.</summary>
-    internal static string MakeId(string file, ArticleKind kind, string key)
-    {
-        // file \n kind \n first 64 non-space characters of the key, hashed without intermediate strings.
-        Span<char> chars = stackalloc char[Math.Min(file.Length, 512) + 4 + 64];
-        int n = 0;
-        foreach (char c in file.AsSpan(0, Math.Min(file.Length, 512))) chars[n++] = c;
-        chars[n++] = '\n';
-        chars[n++] = kind switch { ArticleKind.Notice => 'n', ArticleKind.Continuation => 'c', _ => 'a' };
-        chars[n++] = '\n';
-        int taken = 0;
-        foreach (char c in key)
-        {
-            if (IsSpaceChar(c)) continue;
-            chars[n++] = c;
-            if (++taken == 64) break;
-        }
-        Span<byte> utf8 = stackalloc byte[n * 3];
-        int len = Encoding.UTF8.GetBytes(chars[..n], utf8);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(utf8[..len], hash);
-        return string.Create(17, hash[..8].ToArray(), static (dst, h) =>
-        {
-            dst[0] = 'p';
-            Convert.TryToHexStringLower(h, dst[1..], out _);
-        });
     }
 
     private static bool IsSpaceChar(char c) => char.IsWhiteSpace(c) || c is '\uFEFF' or '\u200B';
