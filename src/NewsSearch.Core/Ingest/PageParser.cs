@@ -16,7 +16,7 @@ namespace NewsSearch.Core.Ingest;
 /// </summary>
 public static class PageParser
 {
-    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote, Jump }
+    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote, Jump, Box }
 
     internal struct Unit
     {
@@ -136,6 +136,8 @@ public static class PageParser
                 if (j > i) ClassifyBox(units, i, j);
                 i = j + 1;
             }
+            MarkPageHeadBanners(units);
+            MarkBoxes(units);
             for (int i = 0; i < units.Length; i++)
             {
                 ref var u = ref units[i];
@@ -157,7 +159,7 @@ public static class PageParser
                     while (k < units.Length && units[k].Length <= 12 && units[k].Kind is UnitKind.Headline or UnitKind.Text or UnitKind.Ad)
                         units[k++].Kind = UnitKind.Ad;
                 }
-                if (u.Kind == UnitKind.Banner) _banners.Add((i, Str(i)));
+                if (u.Kind == UnitKind.Banner) _banners.Add((i, SectionName(Span(i)) is { Length: >= 2 } name ? name : Str(i)));
                 if (u.Kind == UnitKind.Editor)
                 {
                     var s = Span(i);
@@ -180,7 +182,8 @@ public static class PageParser
             if (s.Length <= 40 && IsFolio(s, out var folioDate))
             {
                 _folioDate ??= folioDate;
-                return UnitKind.Jump;
+                // "A3 要闻", "第2版 本地": the page's section; a bare page number or date is dropped.
+                return SectionName(s).Length >= 2 ? UnitKind.Banner : UnitKind.Jump;
             }
             if (IsEditorLine(s)) return UnitKind.Editor;
             if (IsBanner(s)) return UnitKind.Banner;
@@ -203,6 +206,61 @@ public static class PageParser
             // Headlines may ask or exclaim ("端午出游，你准备好了吗？"); a quoted exclamation ends with ” and is not one.
             if (s.Length <= 40 && s[^1] is '？' or '！' or '?' or '!' && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
             return UnitKind.Text;
+        }
+
+        /// <summary>
+        /// A section banner at the head of a page (本地, 综合新闻, "时政 2026年6月1日"): the page's first line (folios and
+        /// editor lines aside), short, alone in its group, not right above a byline (that would be a short headline).
+        /// </summary>
+        private void MarkPageHeadBanners(Span<Unit> units)
+        {
+            for (int i = 0; i < units.Length; i++)
+            {
+                ref var u = ref units[i];
+                if (u.Kind is UnitKind.Text or UnitKind.Byline or UnitKind.OwnByline or UnitKind.Caption or UnitKind.Notice) return;
+                if (u.Kind is UnitKind.Jump or UnitKind.Banner or UnitKind.Editor) continue;
+                if (u.Kind != UnitKind.Headline) return;
+                bool alone = (i == 0 || units[i - 1].Group != u.Group) && (i + 1 == units.Length || units[i + 1].Group != u.Group);
+                int next = i + 1;
+                while (next < units.Length && units[next].Kind == UnitKind.Jump) next++;
+                if (!alone || next == units.Length || units[next].Kind is UnitKind.Byline or UnitKind.OwnByline) return;
+                var name = SectionName(Span(i));
+                if (name.Length is >= 2 and <= 6 && AllLetters(name)) u.Kind = UnitKind.Banner;
+                return; // only the page's first line: a short line below it is a kicker
+            }
+        }
+
+        /// <summary>
+        /// A box: a short heading (今日提醒, 服务信息, 今日天气 …) over the lines of a box — the rest of its own group, or the
+        /// next group when that has several lines (running text is one line per paragraph), or a run of list or
+        /// "项目：内容" lines. Heading and lines are not part of any article; a group that ends right above a byline is a
+        /// headline, never a box.
+        /// </summary>
+        private void MarkBoxes(Span<Unit> units)
+        {
+            for (int h = 0; h < units.Length; h++)
+            {
+                if (units[h].Kind != UnitKind.Headline || CollapsedLength(Span(h)) > 10) continue;
+                int g = units[h].Group;
+                int end = h + 1; // box lines are [h + 1, end)
+                if (end < units.Length && units[end].Group == g)
+                    while (end < units.Length && units[end].Group == g) end++;
+                else if (end < units.Length)
+                {
+                    int g2 = units[end].Group, e2 = end;
+                    while (e2 < units.Length && units[e2].Group == g2) e2++;
+                    if (e2 - end >= 2) end = e2;
+                    else while (end < units.Length && units[end].Length <= 60 && IsListLine(Span(end)) && units[end].Kind is UnitKind.Text or UnitKind.Headline) end++;
+                }
+                if (end == h + 1) continue;
+                bool lines = true;
+                for (int k = h + 1; k < end && lines; k++)
+                    lines = units[k].Length <= 60 && units[k].Kind is UnitKind.Text or UnitKind.Headline or UnitKind.Weather or UnitKind.Ad or UnitKind.Caption;
+                if (!lines || end < units.Length && units[end].Kind is UnitKind.Byline or UnitKind.OwnByline) continue;
+                for (int k = h; k < end; k++)
+                    if (units[k].Kind is UnitKind.Text or UnitKind.Headline) units[k].Kind = UnitKind.Box;
+                h = end - 1;
+            }
         }
 
         private void ClassifyBox(Span<Unit> units, int from, int to)
@@ -357,7 +415,7 @@ public static class PageParser
                         else notice.Body.Append(Span(i));
                         notice.LastLine = u.Line;
                         continue;
-                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote or UnitKind.Jump:
+                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote or UnitKind.Jump or UnitKind.Box:
                         continue;
                     case UnitKind.Byline or UnitKind.OwnByline:
                         // Only trailing bylines reach here (the others start articles).
@@ -521,13 +579,26 @@ public static class PageParser
                 }
             }
             if (d.Kicker is null && lines.Count >= 2 && IsKickerLike(lines[0])) { d.Kicker = lines[0]; lines.RemoveAt(0); }
+            // A short line over a headline at least twice its length is a kicker (a column name or 引题: 民生关注).
+            if (d.Kicker is null && lines.Count >= 2 && lines[0].Length <= 6 && lines[1].Length >= 2 * lines[0].Length && !lines[1].StartsWith('—'))
+            {
+                d.Kicker = lines[0];
+                lines.RemoveAt(0);
+            }
             if (lines.Count == 0) return;
             string title = lines[0];
             int next = 1;
-            // Two-line headline: the first line visibly runs on.
+            // Two-line headline: the first line visibly runs on ...
             if (lines.Count > 1 && (title.EndsWith('—') || title.EndsWith('：') || title.EndsWith(':') || title.EndsWith('，') || title.EndsWith('、')))
             {
                 title += lines[1];
+                next = 2;
+            }
+            // ... or two short lines of similar length (a headline set over two lines, printed as "A B" on one line).
+            else if (lines.Count > 1 && title.Length <= 12 && lines[1].Length <= 12 && !lines[1].StartsWith('—')
+                     && Math.Max(title.Length, lines[1].Length) <= 2 * Math.Min(title.Length, lines[1].Length))
+            {
+                title += " " + lines[1];
                 next = 2;
             }
             d.Title = title;
@@ -865,6 +936,59 @@ public static class PageParser
         int y = s.IndexOf('年');
         if (y >= 4 && Datelines.Find(s[(y - 4)..]) is { ExplicitYear: not null } dl) date = dl.Resolve(null, null);
         return true;
+    }
+
+    /// <summary>A banner or folio line without its page number, date and weekday: "A3 要闻" → "要闻", "本地 2026年6月1日" → "本地".</summary>
+    internal static string SectionName(ReadOnlySpan<char> s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var part in CollapseSpaces(s).Split(' '))
+        {
+            var p = part.AsSpan();
+            if (p.Length == 0 || IsFolioToken(p)) continue;
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(p);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A page number (A3, 第3版, 3版, A03版), a date (2026年6月1日, 6月1日) or a weekday (星期一, 周一).</summary>
+    private static bool IsFolioToken(ReadOnlySpan<char> p)
+    {
+        if (p.StartsWith("星期") && p.Length == 3 || p.Length == 2 && p[0] == '周' && "一二三四五六日天".Contains(p[1])) return true;
+        int digits = 0;
+        foreach (char c in p) if (char.IsAsciiDigit(c)) digits++;
+        if (digits == 0) return false;
+        foreach (char c in p)
+            if (!(char.IsAsciiDigit(c) || c is '年' or '月' or '日' or '版' or '第' or '-' or '/' or '.' || c is >= 'A' and <= 'H')) return false;
+        return true;
+    }
+
+    private static bool AllLetters(string s)
+    {
+        foreach (char c in s) if (!char.IsLetter(c)) return false;
+        return true;
+    }
+
+    private static int CollapsedLength(ReadOnlySpan<char> s)
+    {
+        int n = 0;
+        foreach (char c in s) if (!IsSpaceChar(c)) n++;
+        return n;
+    }
+
+    /// <summary>A line of a list or table: "1.…", "(2)…", "一、…", "●…", or "项目：内容" with a short label.</summary>
+    private static bool IsListLine(ReadOnlySpan<char> s)
+    {
+        if (s.Length < 2) return false;
+        if (s[0] is '●' or '■' or '◆' or '▲' or '★' or '·' or '•' or '○' or '□') return true;
+        int k = 0;
+        if (s[0] is '(' or '（') k++;
+        int d = k;
+        while (d < s.Length && (char.IsAsciiDigit(s[d]) || "一二三四五六七八九十".Contains(s[d]))) d++;
+        if (d > k && d < s.Length && s[d] is '、' or '.' or '．' or ')' or '）') return true;
+        int colon = s.IndexOfAny('：', ':');
+        return colon is >= 2 and <= 8 && colon + 1 < s.Length && !s[..colon].ContainsAny('，', '。', ',');
     }
 
     private static bool IsBanner(ReadOnlySpan<char> s)
