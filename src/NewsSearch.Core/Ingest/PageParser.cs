@@ -152,11 +152,12 @@ public static class PageParser
                 {
                     if (IsFullQuote(Span(i - 1))) units[i - 1].Kind = UnitKind.Quote;
                 }
-                // Ads run on over the short lines after them (广告 / 接待 / 热线 / number).
+                // Ads run on over the short lines after them in their group (广告 / 接待 / 热线 / number); a blank line
+                // ends the ad (a short headline may follow it).
                 if (u.Kind == UnitKind.Ad)
                 {
                     int k = i + 1;
-                    while (k < units.Length && units[k].Length <= 12 && units[k].Kind is UnitKind.Headline or UnitKind.Text or UnitKind.Ad)
+                    while (k < units.Length && units[k].Group == u.Group && units[k].Length <= 12 && units[k].Kind is UnitKind.Headline or UnitKind.Text or UnitKind.Ad)
                         units[k++].Kind = UnitKind.Ad;
                 }
                 if (u.Kind == UnitKind.Banner) _banners.Add((i, SectionName(Span(i)) is { Length: >= 2 } name ? name : Str(i)));
