@@ -12,6 +12,7 @@ public static class NewsSearchApp
         ["--dict"] = "NewsSearch:Dict",
         ["--user-dict"] = "NewsSearch:UserDict",
         ["--admin-key"] = "NewsSearch:AdminKey",
+        ["--import-folder"] = "NewsSearch:ImportFolder",
     };
 
     private static bool IsOpenApiGenerator =>
@@ -30,7 +31,12 @@ public static class NewsSearchApp
         builder.Services.AddSingleton<EngineHost>();
         // The build-time OpenAPI generator starts the host too; it must not open (or create) a data folder.
         if (!IsOpenApiGenerator)
+        {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
+            // After EngineHost: it needs the open store.
+            builder.Services.AddSingleton<ImportFolderWatcher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportFolderWatcher>());
+        }
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<InputErrorHandler>();

@@ -13,6 +13,12 @@ public sealed record IngestOptions
     /// <summary>null or "auto" to detect; else utf-8, gb18030, …</summary>
     public string? Encoding { get; init; }
 
+    /// <summary>
+    /// The date pages are filed under (ids, page key) when neither the caller, the page's folders nor a folio gives
+    /// one; the import folder passes the day a file arrived. Datelines are not affected.
+    /// </summary>
+    public DateOnly? FallbackDate { get; init; }
+
     /// <summary>Threads parsing pages (default: one per core); one writer stores them.</summary>
     public int? ParseThreads { get; init; }
 
@@ -134,6 +140,7 @@ public sealed class Ingester(ArticleStore store)
             Date = options.Date ?? PageIds.DateFromPath(path),
             Year = options.Year,
             FileTime = File.GetLastWriteTimeUtc(path),
+            FallbackDate = options.FallbackDate,
         });
     }
 

@@ -17,6 +17,9 @@ public sealed record PageParseOptions
     /// <summary>The page's year when the caller knows only that.</summary>
     public int? Year { get; init; }
 
+    /// <summary>The date the page's records are filed under when neither <see cref="Date"/> nor a folio gives one.</summary>
+    public DateOnly? FallbackDate { get; init; }
+
     /// <summary>The file's time: the last resort for the year.</summary>
     public DateTimeOffset? FileTime { get; init; }
 

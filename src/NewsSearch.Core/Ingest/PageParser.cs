@@ -664,7 +664,7 @@ public static class PageParser
             foreach (var d in kept)
                 if (d.Kind == ArticleKind.Article) titleCounts[d.Title!] = titleCounts.GetValueOrDefault(d.Title!) + 1;
             var occurrence = new Dictionary<string, int>();
-            DateOnly? idDate = options.Date ?? _folioDate;
+            DateOnly? idDate = options.Date ?? _folioDate ?? options.FallbackDate;
             foreach (var d in kept)
             {
                 DateOnly? date; string how;
