@@ -46,7 +46,7 @@ public sealed record ParsedPage
     /// <summary>Articles, continuations and notices in page order.</summary>
     public required IReadOnlyList<Article> Articles { get; init; }
 
-    /// <summary>The first section banner on the page (e.g. 就业·创业), if any.</summary>
+    /// <summary>The first section banner on the page (e.g. 社区·民生), if any.</summary>
     public string? Section { get; init; }
 
     /// <summary>The first editor line on the page (责任编辑:…), if any.</summary>

@@ -807,7 +807,7 @@ public static class PageParser
         return q == 0 && b == 0;
     }
 
-    /// <summary>A short, balanced, headline-like line in running text: "暖心服务 保障重点群体就业".</summary>
+    /// <summary>A short, balanced, headline-like line in running text: "加装电梯 方便老人出行".</summary>
     internal static bool IsSubhead(ReadOnlySpan<char> s)
     {
         if (s.Length > 30 || s.Length < 4) return false;
@@ -817,7 +817,7 @@ public static class PageParser
         if (commas == 1)
         {
             int left = comma, right = s.Length - comma - 1;
-            // "退卡退费无时限,市民不必扎堆办理" has two halves; "市民刘先生排队至窗口,提交" is a sentence cut short.
+            // "押金随时可退,市民不必扎堆" has two halves; "市民排队至窗口,提交" is a sentence cut short.
             if (left < 4 || right < 4 || Math.Min(left, right) * 5 < Math.Max(left, right) * 2) return false;
         }
         return true;
