@@ -14,6 +14,7 @@ public static class NewsSearchApp
         ["--admin-key"] = "NewsSearch:AdminKey",
         ["--engine"] = "NewsSearch:Engine",
         ["--analysis"] = "NewsSearch:Analysis",
+        ["--import-folder"] = "NewsSearch:ImportFolder",
     };
 
     private static bool IsOpenApiGenerator =>
@@ -34,7 +35,12 @@ public static class NewsSearchApp
         builder.Services.AddSingleton<EngineHost>();
         // The build-time OpenAPI generator starts the host too; it must not open (or create) a data folder.
         if (!IsOpenApiGenerator)
+        {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineHost>());
+            // After EngineHost: it needs the open store.
+            builder.Services.AddSingleton<ImportFolderWatcher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportFolderWatcher>());
+        }
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<InputErrorHandler>();

@@ -15,4 +15,7 @@ public sealed class NewsSearchOptions
 
     /// <summary>When set, admin endpoints need header X-Admin-Key with this value; when not, only loopback callers.</summary>
     public string? AdminKey { get; set; }
+
+    /// <summary>When set, pages and article files dropped into this folder are ingested (see ImportFolder): done/ and failed/ beside them.</summary>
+    public string? ImportFolder { get; set; }
 }

@@ -44,11 +44,26 @@ public static class IngestCommands
         ingest.Options.Add(iencoding);
         ingest.SetAction(r => Guard(() =>
         {
-            var code = Ingest(globals.DataFolder(r), r.GetValue(paths)!, Options(r.GetValue(idate), r.GetValue(iencoding)));
+            var code = Ingest(globals.DataFolder(r), r.GetValue(paths)!, Options(r.GetValue(idate), r.GetValue(iencoding)), upgrade: false);
             IndexAfterIngest(globals, r);
             return code;
         }));
-        return [parse, ingest];
+
+        var udate = DateOption();
+        var uencoding = EncodingOption();
+        var upaths = new Argument<string[]>("paths") { Description = "The archive's page folders (as ingested before)", Arity = ArgumentArity.OneOrMore };
+        var upgrade = new Command("upgrade",
+            "Move a data folder from file-name ids to archive ids: ingest the pages again, then delete the old rows of those page files");
+        upgrade.Arguments.Add(upaths);
+        upgrade.Options.Add(udate);
+        upgrade.Options.Add(uencoding);
+        upgrade.SetAction(r => Guard(() =>
+        {
+            var code = Ingest(globals.DataFolder(r), r.GetValue(upaths)!, Options(r.GetValue(udate), r.GetValue(uencoding)), upgrade: true);
+            IndexAfterIngest(globals, r);
+            return code;
+        }));
+        return [parse, ingest, upgrade];
     }
 
     public static IEnumerable<Command> CreateBench(CliGlobals globals)
@@ -59,7 +74,94 @@ public static class IngestCommands
         bench.Options.Add(mb);
         bench.Options.Add(pages);
         bench.SetAction(r => Guard(() => BenchParse(r.GetValue(mb), r.GetValue(pages))));
-        return [bench];
+
+        var corpus = new Option<string>("--corpus") { Description = "JSONL corpus (id,title,body,date)", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Folder to write the pages to (yyyy/MM/dd/Ann.txt)", Required = true };
+        var count = new Option<int>("--pages") { Description = "Number of pages", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed (same corpus, seed and count: same bytes)", DefaultValueFactory = _ => 1 };
+        var perDay = new Option<int>("--pages-per-day") { Description = "Pages a day (A01…)", DefaultValueFactory = _ => 8 };
+        var gen = new Command("gen-pages", "Write synthetic page dumps in our paper's format from a JSONL corpus");
+        gen.Options.Add(corpus);
+        gen.Options.Add(outDir);
+        gen.Options.Add(count);
+        gen.Options.Add(seed);
+        gen.Options.Add(perDay);
+        gen.SetAction(r => Guard(() => GenPages(r.GetValue(corpus)!, r.GetValue(outDir)!, r.GetValue(count), r.GetValue(seed), r.GetValue(perDay))));
+
+        var tree = new Option<string>("--pages") { Description = "Folder of page dumps (e.g. from bench gen-pages)", Required = true };
+        var keep = new Option<bool>("--keep") { Description = "Keep the bench data folder (default: deleted at the end)" };
+        var threads = new Option<int?>("--threads") { Description = "Parse threads (default: one per core)" };
+        var ingestBench = new Command("ingest", "Ingest a page tree into a fresh data folder (parse + store + index) and print pages/s, articles/s, peak memory");
+        ingestBench.Options.Add(tree);
+        ingestBench.Options.Add(keep);
+        ingestBench.Options.Add(threads);
+        ingestBench.SetAction(r => Guard(() => BenchIngest(globals, r, r.GetValue(tree)!, r.GetValue(keep), r.GetValue(threads))));
+        return [bench, gen, ingestBench];
+    }
+
+    private static int GenPages(string corpus, string outDir, int pages, int seed, int perDay)
+    {
+        if (!File.Exists(corpus)) throw new CliException($"corpus not found: {corpus}");
+        if (pages <= 0) throw new CliException("--pages must be positive");
+        if (perDay <= 0) throw new CliException("--pages-per-day must be positive");
+        var sw = Stopwatch.StartNew();
+        GeneratedArchive archive;
+        try { archive = PageGenerator.Generate(PageGenerator.ReadCorpus(corpus), outDir, pages, seed, pagesPerDay: perDay); }
+        catch (JsonException e) { throw new CliException($"{corpus}: bad JSON line: {e.Message}"); }
+        catch (ArgumentException e) { throw new CliException($"{corpus}: {e.Message}"); }
+        Console.WriteLine($"wrote {archive.Pages} pages ({archive.Bytes / 1048576.0:F1} MB) with {archive.Articles} articles and {archive.Notices} notices to {outDir} in {sw.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    private static int BenchIngest(CliGlobals globals, ParseResult r, string tree, bool keep, int? threads)
+    {
+        if (!Directory.Exists(tree)) throw new CliException($"no such folder: {tree}");
+        string data = Path.Combine(Path.GetTempPath(), "newssearch-bench-ingest-" + Environment.ProcessId);
+        if (Directory.Exists(data)) Directory.Delete(data, true);
+        try
+        {
+            var engineOptions = new NewsSearch.Core.NewsEngineOptions
+            {
+                Analysis = new NewsSearch.Core.Analysis.AnalysisOptions
+                {
+                    DictionaryPath = r.GetValue(globals.Dictionary),
+                    UserDictionaryPath = r.GetValue(globals.UserDictionary),
+                },
+                CatchUpOnOpen = false,
+            };
+            NewsSearch.Core.NewsEngine engine;
+            try { engine = NewsSearch.Core.NewsEngine.Open(data, engineOptions); }
+            catch (Exception e) when (ServeCommand.IsSetupError(e)) { throw new CliException(e.Message); }
+            using (engine)
+            {
+                var files = Ingester.ExpandFiles([tree]);
+                Console.WriteLine($"{files.Count} files under {tree}; bench data folder {data}; {Environment.ProcessorCount} cores");
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                var summary = new Ingester(engine.Store).Run(files, new IngestOptions { ParseThreads = threads });
+                double ingestSeconds = sw.Elapsed.TotalSeconds;
+                var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+                sw.Restart();
+                long changes = engine.Index.CatchUp();
+                double indexSeconds = sw.Elapsed.TotalSeconds;
+                var cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
+                double all = ingestSeconds + indexSeconds;
+                int records = summary.Stored;
+                Console.WriteLine($"{summary.Pages} pages ({summary.Bytes / 1048576.0:F1} MB), {records} records ({records - summary.Notices - summary.Continuations} articles, {summary.Notices} notices, {summary.Continuations} continuations); empty pages {summary.EmptyPages.Count}, fragment-only pages {summary.FragmentPages.Count}, warnings {summary.Warnings.Count}");
+                Console.WriteLine($"parse + store: {ingestSeconds,7:F1} s wall, {(cpu1 - cpu0).TotalSeconds:F1} s CPU => {summary.Pages / ingestSeconds:F0} pages/s, {records / ingestSeconds:F0} articles/s");
+                Console.WriteLine($"index:         {indexSeconds,7:F1} s wall, {(cpu2 - cpu1).TotalSeconds:F1} s CPU, {changes} changes");
+                Console.WriteLine($"parse + store + index: {all:F1} s => {summary.Pages / all:F0} pages/s, {records / all:F0} articles/s; the index holds {engine.Index.GetStats().NumDocs} documents");
+                using var self = Process.GetCurrentProcess();
+                self.Refresh();
+                Console.WriteLine($"peak working set: {self.PeakWorkingSet64 / 1048576.0:F0} MB; GC heap now {GC.GetTotalMemory(false) / 1048576.0:F0} MB");
+            }
+        }
+        finally
+        {
+            if (!keep) { try { Directory.Delete(data, true); } catch (IOException) { } }
+            else Console.WriteLine($"kept {data}");
+        }
+        return 0;
     }
 
     /// <summary>
@@ -152,13 +254,13 @@ public static class IngestCommands
         return 0;
     }
 
-    private static int Ingest(string dataFolder, string[] paths, IngestOptions options)
+    private static int Ingest(string dataFolder, string[] paths, IngestOptions options, bool upgrade)
     {
-        List<string> files;
-        try { files = Ingester.ExpandPaths(paths); }
+        List<IngestFile> files;
+        try { files = Ingester.ExpandFiles(paths); }
         catch (IngestPathException e) { throw new CliException(e.Message); }
         if (files.Count == 0) throw new CliException("no *.txt, *.json or *.jsonl files found in " + string.Join(", ", paths));
-        long bytes = files.Sum(f => new FileInfo(f).Length);
+        long bytes = files.Sum(f => new FileInfo(f.Path).Length);
         using var store = new ArticleStore(dataFolder);
         var ingester = new Ingester(store);
         var sw = Stopwatch.StartNew();
@@ -175,33 +277,60 @@ public static class IngestCommands
                     var progress = new SyncProgress(p =>
                     {
                         task.Value = p.BytesDone;
-                        task.Description = $"ingest {p.FilesDone}/{p.FilesTotal}";
+                        task.Description = Markup.Escape(ProgressLine(p, sw.Elapsed, withEta: false));
                     });
                     summary = ingester.Run(files, options, progress);
                 });
         }
         else
         {
+            // Redirected: a plain line about every 10% (and at least every 5 s on long runs).
             long nextReport = 0;
+            var lastLine = TimeSpan.Zero;
             var progress = new SyncProgress(p =>
             {
-                if (files.Count >= 20 && p.FilesDone >= nextReport)
+                if (files.Count >= 20 && (p.FilesDone >= nextReport || sw.Elapsed - lastLine > TimeSpan.FromSeconds(5)))
                 {
-                    Console.WriteLine($"  {p.FilesDone}/{p.FilesTotal} files, {p.BytesDone / 1048576.0:F1} MB");
+                    Console.WriteLine("  " + ProgressLine(p, sw.Elapsed, withEta: true));
                     nextReport = p.FilesDone + Math.Max(1, p.FilesTotal / 10);
+                    lastLine = sw.Elapsed;
                 }
             });
             summary = ingester.Run(files, options, progress);
         }
+        if (upgrade)
+        {
+            var names = files.Where(f => Ingester.IsPage(f.Path)).Select(f => Path.GetFileName(f.Path)).ToHashSet(StringComparer.Ordinal);
+            int removed = store.DeleteLegacyPageRows(names).Count;
+            summary.Deleted += removed;
+            Console.WriteLine($"upgrade: {removed} rows with file-name ids of these pages deleted");
+        }
         sw.Stop();
         PrintSummary(summary, sw.Elapsed);
+        long legacy = store.LegacyPageRowCount;
+        if (legacy > 0)
+            Console.WriteLine($"note: {legacy} articles still carry file-name ids from an older version; run `newssearch upgrade <archive folders>` to replace them");
         return summary.Errors.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>"pages 1200/10000 · articles 5400 · 85 pages/s · ETA 1m43s".</summary>
+    private static string ProgressLine(IngestProgress p, TimeSpan elapsed, bool withEta)
+    {
+        double secs = Math.Max(0.001, elapsed.TotalSeconds);
+        double rate = p.FilesDone / secs;
+        var line = $"pages {p.FilesDone}/{p.FilesTotal} · articles {p.Articles} · {rate:F0} pages/s";
+        if (withEta && p.BytesDone > 0 && p.BytesDone < p.BytesTotal)
+        {
+            var eta = TimeSpan.FromSeconds(secs * (p.BytesTotal - p.BytesDone) / p.BytesDone);
+            line += $" · ETA {(int)eta.TotalMinutes}m{eta.Seconds:00}s";
+        }
+        return line;
     }
 
     private static void PrintSummary(IngestSummary s, TimeSpan took)
     {
         Console.WriteLine($"ingested {s.Files} files ({s.Pages} pages, {s.JsonFiles} JSON) in {took.TotalSeconds:F1}s");
-        Console.WriteLine($"articles: {s.New} new, {s.Updated} updated, {s.Unchanged} unchanged (incl. {s.Notices} notices, {s.Continuations} continuations)");
+        Console.WriteLine($"articles: {s.New} new, {s.Updated} updated, {s.Unchanged} unchanged, {s.Deleted} deleted (incl. {s.Notices} notices, {s.Continuations} continuations)");
         Console.WriteLine($"rejected records: {s.Rejected.Count}");
         foreach (var r in s.Rejected.Take(20)) Console.WriteLine($"  {r}");
         if (s.Rejected.Count > 20) Console.WriteLine($"  … {s.Rejected.Count - 20} more");
@@ -215,7 +344,17 @@ public static class IngestCommands
             Console.WriteLine($"parser warnings: {s.Warnings.Count} (see `newssearch parse <page>`)");
             foreach (var w in s.Warnings.Take(10)) Console.WriteLine($"  {w}");
         }
+        PrintPages("pages with no article at all", s.EmptyPages);
+        PrintPages("pages with only fragments (continuations, notices)", s.FragmentPages);
         foreach (var e in s.Errors) Console.Error.WriteLine($"error: {e}");
+    }
+
+    private static void PrintPages(string what, List<string> pages)
+    {
+        if (pages.Count == 0) return;
+        Console.WriteLine($"{what}: {pages.Count}");
+        foreach (var p in pages.Take(20)) Console.WriteLine($"  {p}");
+        if (pages.Count > 20) Console.WriteLine($"  … {pages.Count - 20} more");
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>

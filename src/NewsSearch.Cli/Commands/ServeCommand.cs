@@ -18,7 +18,8 @@ public static class ServeCommand
             DefaultValueFactory = _ => "http://127.0.0.1:5080",
         };
         var adminKey = new Option<string?>("--admin-key") { Description = "Key for admin endpoints (X-Admin-Key); without it only local callers" };
-        var serve = new Command("serve", "Start the REST API and the newsroom page") { urls, adminKey };
+        var importFolder = new Option<string?>("--import-folder") { Description = "Ingest pages and article files dropped into this folder (moved to done/ or failed/)" };
+        var serve = new Command("serve", "Start the REST API and the newsroom page") { urls, adminKey, importFolder };
         serve.SetAction(async (r, ct) =>
         {
             var args = new List<string> { "--data", globals.DataFolder(r), "--urls", r.GetValue(urls)! };
@@ -27,6 +28,7 @@ public static class ServeCommand
             if (r.GetValue(adminKey) is { } key) args.AddRange(["--admin-key", key]);
             if (r.GetValue(globals.Engine) is { } engine) args.AddRange(["--engine", engine]);
             if (r.GetValue(globals.Analysis) is { } wordAnalysis) args.AddRange(["--analysis", wordAnalysis]);
+            if (r.GetValue(importFolder) is { } import) args.AddRange(["--import-folder", Path.GetFullPath(import)]);
             // Check the dictionary first (cached: milliseconds) so its error is one line, not a failed host's log.
             AnalysisCommands.LoadAnalysis(globals, r);
             WebApplication app;

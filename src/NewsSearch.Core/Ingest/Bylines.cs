@@ -4,8 +4,8 @@ namespace NewsSearch.Core.Ingest;
 internal sealed record Byline(string Source, List<string> Reporters, List<string> Correspondents, string Rest);
 
 /// <summary>
-/// Bylines as Chinese papers print them: <c>株洲日报(全媒体记者/李逸峰 通讯员/冯帅) 5月30日,…</c>, <c>本报讯(记者 张三)</c>,
-/// <c>新华社北京5月30日电(记者 …)</c>, <c>株洲日报全媒体记者/王娜</c> on its own line, <c>本报讯 …</c> without names.
+/// Bylines as Chinese papers print them: <c>云溪日报(全媒体记者/林晓 通讯员/贺明远) 3月2日,…</c>, <c>本报讯(记者 张三)</c>,
+/// <c>新华社北京5月30日电(记者 …)</c>, <c>云溪日报全媒体记者/温静</c> on its own line, <c>本报讯 …</c> without names.
 /// </summary>
 internal static class Bylines
 {
@@ -46,7 +46,7 @@ internal static class Bylines
                 }
             }
         }
-        // 本报讯 / 株洲日报讯 followed by a space: a byline without names.
+        // 本报讯 / 云溪日报讯 followed by a space: a byline without names.
         int xun = s[..Math.Min(s.Length, 13)].IndexOf('讯');
         if (xun is >= 1 and <= 12 && xun + 1 < s.Length && char.IsWhiteSpace(s[xun + 1])
             && (s[..xun].EndsWith("报") || s[..xun].EndsWith("社") || s[..xun].EndsWith("台"))
@@ -55,7 +55,7 @@ internal static class Bylines
         return null;
     }
 
-    /// <summary>A line that is only a byline: <c>株洲日报全媒体记者/王娜</c>, <c>本报记者 张三 李四</c>.</summary>
+    /// <summary>A line that is only a byline: <c>云溪日报全媒体记者/温静</c>, <c>本报记者 张三 李四</c>.</summary>
     public static Byline? ParseOwnLine(ReadOnlySpan<char> s)
     {
         if (s.Length > 40 || !(s.Contains("记者", StringComparison.Ordinal) || s.Contains("通讯员", StringComparison.Ordinal)

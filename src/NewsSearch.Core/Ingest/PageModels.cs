@@ -5,7 +5,10 @@ namespace NewsSearch.Core.Ingest;
 /// <summary>What the caller knows about a page that the page itself may not say.</summary>
 public sealed record PageParseOptions
 {
-    /// <summary>File name of the page (name only, no folder), used in ids and kept as the article's source.</summary>
+    /// <summary>
+    /// The page's path in its archive (<see cref="PageIds.PagePath"/>: from the dated folders down, else relative to
+    /// the folder ingested, else the file name), used in ids and kept as the article's source.
+    /// </summary>
     public string? SourceFile { get; init; }
 
     /// <summary>The page's publication date when the caller knows it (e.g. <c>--date 2026-01-08</c>).</summary>
@@ -13,6 +16,9 @@ public sealed record PageParseOptions
 
     /// <summary>The page's year when the caller knows only that.</summary>
     public int? Year { get; init; }
+
+    /// <summary>The date the page's records are filed under when neither <see cref="Date"/> nor a folio gives one.</summary>
+    public DateOnly? FallbackDate { get; init; }
 
     /// <summary>The file's time: the last resort for the year.</summary>
     public DateTimeOffset? FileTime { get; init; }
@@ -30,7 +36,8 @@ public sealed record PageParseOptions
 
     public double FragmentOverlap { get; init; } = 0.025;
 
-    public static readonly IReadOnlyList<string> DefaultKickers = ["12345热线督办", "理事有理"];
+    /// <summary>None: kickers are recognized by where they stand and how long they are, not by name.</summary>
+    public static readonly IReadOnlyList<string> DefaultKickers = [];
 }
 
 /// <summary>Everything a page yielded.</summary>
@@ -39,7 +46,7 @@ public sealed record ParsedPage
     /// <summary>Articles, continuations and notices in page order.</summary>
     public required IReadOnlyList<Article> Articles { get; init; }
 
-    /// <summary>The first section banner on the page (e.g. 就业·创业), if any.</summary>
+    /// <summary>The first section banner on the page (e.g. 社区·民生), if any.</summary>
     public string? Section { get; init; }
 
     /// <summary>The first editor line on the page (责任编辑:…), if any.</summary>
@@ -49,6 +56,12 @@ public sealed record ParsedPage
     public DateOnly? PageDate { get; init; }
 
     public string? PageDateSource { get; init; }
+
+    /// <summary>The page's date (caller's or folio's) and path: the store files the page's records under it.</summary>
+    public string PageKey { get; init; } = "";
+
+    /// <summary>For each record, the id the first id scheme gave it (to replace rows stored under that scheme).</summary>
+    public IReadOnlyList<string> LegacyIds { get; init; } = [];
 
     /// <summary>Things a person should look at: "line N: …".</summary>
     public required IReadOnlyList<string> Warnings { get; init; }

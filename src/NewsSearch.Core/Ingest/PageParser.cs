@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using NewsSearch.Core.Store;
 
@@ -17,7 +16,7 @@ namespace NewsSearch.Core.Ingest;
 /// </summary>
 public static class PageParser
 {
-    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote, Jump }
+    internal enum UnitKind : byte { Text, Headline, Byline, OwnByline, Caption, Weather, Ad, Notice, Banner, Editor, Quote, Jump, Box }
 
     internal struct Unit
     {
@@ -137,6 +136,8 @@ public static class PageParser
                 if (j > i) ClassifyBox(units, i, j);
                 i = j + 1;
             }
+            MarkPageHeadBanners(units);
+            MarkBoxes(units);
             for (int i = 0; i < units.Length; i++)
             {
                 ref var u = ref units[i];
@@ -151,14 +152,15 @@ public static class PageParser
                 {
                     if (IsFullQuote(Span(i - 1))) units[i - 1].Kind = UnitKind.Quote;
                 }
-                // Ads run on over the short lines after them (广告 / 接待 / 热线 / number).
+                // Ads run on over the short lines after them in their group (广告 / 接待 / 热线 / number); a blank line
+                // ends the ad (a short headline may follow it).
                 if (u.Kind == UnitKind.Ad)
                 {
                     int k = i + 1;
-                    while (k < units.Length && units[k].Length <= 12 && units[k].Kind is UnitKind.Headline or UnitKind.Text or UnitKind.Ad)
+                    while (k < units.Length && units[k].Group == u.Group && units[k].Length <= 12 && units[k].Kind is UnitKind.Headline or UnitKind.Text or UnitKind.Ad)
                         units[k++].Kind = UnitKind.Ad;
                 }
-                if (u.Kind == UnitKind.Banner) _banners.Add((i, Str(i)));
+                if (u.Kind == UnitKind.Banner) _banners.Add((i, SectionName(Span(i)) is { Length: >= 2 } name ? name : Str(i)));
                 if (u.Kind == UnitKind.Editor)
                 {
                     var s = Span(i);
@@ -181,7 +183,8 @@ public static class PageParser
             if (s.Length <= 40 && IsFolio(s, out var folioDate))
             {
                 _folioDate ??= folioDate;
-                return UnitKind.Jump;
+                // "A3 要闻", "第2版 本地": the page's section; a bare page number or date is dropped.
+                return SectionName(s).Length >= 2 ? UnitKind.Banner : UnitKind.Jump;
             }
             if (IsEditorLine(s)) return UnitKind.Editor;
             if (IsBanner(s)) return UnitKind.Banner;
@@ -204,6 +207,61 @@ public static class PageParser
             // Headlines may ask or exclaim ("端午出游，你准备好了吗？"); a quoted exclamation ends with ” and is not one.
             if (s.Length <= 40 && s[^1] is '？' or '！' or '?' or '!' && !s.Contains('。') && Balanced(s)) return UnitKind.Headline;
             return UnitKind.Text;
+        }
+
+        /// <summary>
+        /// A section banner at the head of a page (本地, 综合新闻, "时政 2026年6月1日"): the page's first line (folios and
+        /// editor lines aside), short, alone in its group, not right above a byline (that would be a short headline).
+        /// </summary>
+        private void MarkPageHeadBanners(Span<Unit> units)
+        {
+            for (int i = 0; i < units.Length; i++)
+            {
+                ref var u = ref units[i];
+                if (u.Kind is UnitKind.Text or UnitKind.Byline or UnitKind.OwnByline or UnitKind.Caption or UnitKind.Notice) return;
+                if (u.Kind is UnitKind.Jump or UnitKind.Banner or UnitKind.Editor) continue;
+                if (u.Kind != UnitKind.Headline) return;
+                bool alone = (i == 0 || units[i - 1].Group != u.Group) && (i + 1 == units.Length || units[i + 1].Group != u.Group);
+                int next = i + 1;
+                while (next < units.Length && units[next].Kind == UnitKind.Jump) next++;
+                if (!alone || next == units.Length || units[next].Kind is UnitKind.Byline or UnitKind.OwnByline) return;
+                var name = SectionName(Span(i));
+                if (name.Length is >= 2 and <= 6 && AllLetters(name)) u.Kind = UnitKind.Banner;
+                return; // only the page's first line: a short line below it is a kicker
+            }
+        }
+
+        /// <summary>
+        /// A box: a short heading (今日提醒, 服务信息, 今日天气 …) over the lines of a box — the rest of its own group, or the
+        /// next group when that has several lines (running text is one line per paragraph), or a run of list or
+        /// "项目：内容" lines. Heading and lines are not part of any article; a group that ends right above a byline is a
+        /// headline, never a box.
+        /// </summary>
+        private void MarkBoxes(Span<Unit> units)
+        {
+            for (int h = 0; h < units.Length; h++)
+            {
+                if (units[h].Kind != UnitKind.Headline || CollapsedLength(Span(h)) > 10) continue;
+                int g = units[h].Group;
+                int end = h + 1; // box lines are [h + 1, end)
+                if (end < units.Length && units[end].Group == g)
+                    while (end < units.Length && units[end].Group == g) end++;
+                else if (end < units.Length)
+                {
+                    int g2 = units[end].Group, e2 = end;
+                    while (e2 < units.Length && units[e2].Group == g2) e2++;
+                    if (e2 - end >= 2) end = e2;
+                    else while (end < units.Length && units[end].Length <= 60 && IsListLine(Span(end)) && units[end].Kind is UnitKind.Text or UnitKind.Headline) end++;
+                }
+                if (end == h + 1) continue;
+                bool lines = true;
+                for (int k = h + 1; k < end && lines; k++)
+                    lines = units[k].Length <= 60 && units[k].Kind is UnitKind.Text or UnitKind.Headline or UnitKind.Weather or UnitKind.Ad or UnitKind.Caption;
+                if (!lines || end < units.Length && units[end].Kind is UnitKind.Byline or UnitKind.OwnByline) continue;
+                for (int k = h; k < end; k++)
+                    if (units[k].Kind is UnitKind.Text or UnitKind.Headline) units[k].Kind = UnitKind.Box;
+                h = end - 1;
+            }
         }
 
         private void ClassifyBox(Span<Unit> units, int from, int to)
@@ -358,7 +416,7 @@ public static class PageParser
                         else notice.Body.Append(Span(i));
                         notice.LastLine = u.Line;
                         continue;
-                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote or UnitKind.Jump:
+                    case UnitKind.Weather or UnitKind.Ad or UnitKind.Banner or UnitKind.Editor or UnitKind.Quote or UnitKind.Jump or UnitKind.Box:
                         continue;
                     case UnitKind.Byline or UnitKind.OwnByline:
                         // Only trailing bylines reach here (the others start articles).
@@ -522,13 +580,26 @@ public static class PageParser
                 }
             }
             if (d.Kicker is null && lines.Count >= 2 && IsKickerLike(lines[0])) { d.Kicker = lines[0]; lines.RemoveAt(0); }
+            // A short line over a headline at least twice its length is a kicker (a column name or 引题: 民生关注).
+            if (d.Kicker is null && lines.Count >= 2 && lines[0].Length <= 6 && lines[1].Length >= 2 * lines[0].Length && !lines[1].StartsWith('—'))
+            {
+                d.Kicker = lines[0];
+                lines.RemoveAt(0);
+            }
             if (lines.Count == 0) return;
             string title = lines[0];
             int next = 1;
-            // Two-line headline: the first line visibly runs on.
+            // Two-line headline: the first line visibly runs on ...
             if (lines.Count > 1 && (title.EndsWith('—') || title.EndsWith('：') || title.EndsWith(':') || title.EndsWith('，') || title.EndsWith('、')))
             {
                 title += lines[1];
+                next = 2;
+            }
+            // ... or two short lines of similar length (a headline set over two lines, printed as "A B" on one line).
+            else if (lines.Count > 1 && title.Length <= 12 && lines[1].Length <= 12 && !lines[1].StartsWith('—')
+                     && Math.Max(title.Length, lines[1].Length) <= 2 * Math.Min(title.Length, lines[1].Length))
+            {
+                title += " " + lines[1];
                 next = 2;
             }
             d.Title = title;
@@ -575,14 +646,27 @@ public static class PageParser
             }
 
             var articles = new List<Article>(_drafts.Count);
+            var legacyIds = new List<string>(_drafts.Count);
             var ids = new HashSet<string>();
+            var legacySeen = new HashSet<string>();
             _drafts.Sort((a, b) => a.FirstLine.CompareTo(b.FirstLine));
+            var kept = new List<Draft>(_drafts.Count);
             foreach (var d in _drafts)
             {
                 if (d.Kind == ArticleKind.Notice) FlushParagraph(d);
                 if (d.ParagraphCount == 0 && (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))) continue;
                 if (d.Kind != ArticleKind.Article || string.IsNullOrEmpty(d.Title))
                     d.Title = Shorten(d.ParagraphCount > 0 ? d.FirstParagraph() : d.Captions.FirstOrDefault() ?? "", 24);
+                kept.Add(d);
+            }
+            // An article's place on the page is its title where that is unique, else the title and its occurrence.
+            var titleCounts = new Dictionary<string, int>();
+            foreach (var d in kept)
+                if (d.Kind == ArticleKind.Article) titleCounts[d.Title!] = titleCounts.GetValueOrDefault(d.Title!) + 1;
+            var occurrence = new Dictionary<string, int>();
+            DateOnly? idDate = options.Date ?? _folioDate ?? options.FallbackDate;
+            foreach (var d in kept)
+            {
                 DateOnly? date; string how;
                 if (d.Dateline is { } dl)
                 {
@@ -593,14 +677,27 @@ public static class PageParser
                     if (date is null) _warnings.Add($"line {d.FirstLine}: dateline {dl.Text} could not be resolved (no year known)");
                 }
                 else { date = pageDate; how = pageDate is null ? "none" : $"page-date({pageHow})"; }
-                string key = d.Kind == ArticleKind.Article ? d.Title : d.FirstParagraph();
-                string id = MakeId(file, d.Kind, key);
-                for (int n = 2; !ids.Add(id); n++) id = MakeId(file, d.Kind, key + "#" + n);
+                string place;
+                if (d.Kind == ArticleKind.Article && titleCounts[d.Title!] == 1) place = d.Title!;
+                else
+                {
+                    string basis = d.Kind == ArticleKind.Article ? d.Title! : d.Kind.ToString();
+                    int nth = occurrence[basis] = occurrence.GetValueOrDefault(basis) + 1;
+                    place = basis + "#" + nth;
+                }
+                string id = PageIds.MakeId(idDate, file, d.Kind, place);
+                for (int n = 2; !ids.Add(id); n++) id = PageIds.MakeId(idDate, file, d.Kind, place + "#" + n);
+                // The first id scheme (file name + title), so ingest can replace rows stored under it.
+                string key = d.Kind == ArticleKind.Article ? d.Title! : d.FirstParagraph();
+                string name = file.Contains('/') ? file[(file.LastIndexOf('/') + 1)..] : file;
+                string legacy = PageIds.LegacyId(name, d.Kind, key);
+                for (int n = 2; !legacySeen.Add(legacy); n++) legacy = PageIds.LegacyId(name, d.Kind, key + "#" + n);
+                legacyIds.Add(legacy);
                 articles.Add(new Article
                 {
                     Id = id,
                     Kind = d.Kind,
-                    Title = d.Title,
+                    Title = d.Title!,
                     Subtitle = d.Subtitle,
                     Kicker = d.Kicker,
                     Reporters = d.Reporters,
@@ -623,6 +720,8 @@ public static class PageParser
                 Editor = _editors.Count > 0 ? _editors[0].Text : null,
                 PageDate = pageDate,
                 PageDateSource = pageDate is null ? null : pageHow,
+                PageKey = PageIds.PageKey(idDate, file),
+                LegacyIds = legacyIds,
                 Warnings = _warnings,
             };
         }
@@ -682,34 +781,6 @@ public static class PageParser
         }
     }
 
-    /// <summary>"p" + 16 hex digits of SHA-256 over file name, kind and normalized key text.</summary>
-    internal static string MakeId(string file, ArticleKind kind, string key)
-    {
-        // file \n kind \n first 64 non-space characters of the key, hashed without intermediate strings.
-        Span<char> chars = stackalloc char[Math.Min(file.Length, 512) + 4 + 64];
-        int n = 0;
-        foreach (char c in file.AsSpan(0, Math.Min(file.Length, 512))) chars[n++] = c;
-        chars[n++] = '\n';
-        chars[n++] = kind switch { ArticleKind.Notice => 'n', ArticleKind.Continuation => 'c', _ => 'a' };
-        chars[n++] = '\n';
-        int taken = 0;
-        foreach (char c in key)
-        {
-            if (IsSpaceChar(c)) continue;
-            chars[n++] = c;
-            if (++taken == 64) break;
-        }
-        Span<byte> utf8 = stackalloc byte[n * 3];
-        int len = Encoding.UTF8.GetBytes(chars[..n], utf8);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(utf8[..len], hash);
-        return string.Create(17, hash[..8].ToArray(), static (dst, h) =>
-        {
-            dst[0] = 'p';
-            Convert.TryToHexStringLower(h, dst[1..], out _);
-        });
-    }
-
     private static bool IsSpaceChar(char c) => char.IsWhiteSpace(c) || c is '\uFEFF' or '\u200B';
 
     // ---- line tests (internal for tests) -------------------------------------------------------------------
@@ -736,7 +807,7 @@ public static class PageParser
         return q == 0 && b == 0;
     }
 
-    /// <summary>A short, balanced, headline-like line in running text: "暖心服务 保障重点群体就业".</summary>
+    /// <summary>A short, balanced, headline-like line in running text: "加装电梯 方便老人出行".</summary>
     internal static bool IsSubhead(ReadOnlySpan<char> s)
     {
         if (s.Length > 30 || s.Length < 4) return false;
@@ -746,7 +817,7 @@ public static class PageParser
         if (commas == 1)
         {
             int left = comma, right = s.Length - comma - 1;
-            // "退卡退费无时限,市民不必扎堆办理" has two halves; "市民刘先生排队至窗口,提交" is a sentence cut short.
+            // "押金随时可退,市民不必扎堆" has two halves; "市民排队至窗口,提交" is a sentence cut short.
             if (left < 4 || right < 4 || Math.Min(left, right) * 5 < Math.Max(left, right) * 2) return false;
         }
         return true;
@@ -866,6 +937,59 @@ public static class PageParser
         int y = s.IndexOf('年');
         if (y >= 4 && Datelines.Find(s[(y - 4)..]) is { ExplicitYear: not null } dl) date = dl.Resolve(null, null);
         return true;
+    }
+
+    /// <summary>A banner or folio line without its page number, date and weekday: "A3 要闻" → "要闻", "本地 2026年6月1日" → "本地".</summary>
+    internal static string SectionName(ReadOnlySpan<char> s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var part in CollapseSpaces(s).Split(' '))
+        {
+            var p = part.AsSpan();
+            if (p.Length == 0 || IsFolioToken(p)) continue;
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(p);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A page number (A3, 第3版, 3版, A03版), a date (2026年6月1日, 6月1日) or a weekday (星期一, 周一).</summary>
+    private static bool IsFolioToken(ReadOnlySpan<char> p)
+    {
+        if (p.StartsWith("星期") && p.Length == 3 || p.Length == 2 && p[0] == '周' && "一二三四五六日天".Contains(p[1])) return true;
+        int digits = 0;
+        foreach (char c in p) if (char.IsAsciiDigit(c)) digits++;
+        if (digits == 0) return false;
+        foreach (char c in p)
+            if (!(char.IsAsciiDigit(c) || c is '年' or '月' or '日' or '版' or '第' or '-' or '/' or '.' || c is >= 'A' and <= 'H')) return false;
+        return true;
+    }
+
+    private static bool AllLetters(string s)
+    {
+        foreach (char c in s) if (!char.IsLetter(c)) return false;
+        return true;
+    }
+
+    private static int CollapsedLength(ReadOnlySpan<char> s)
+    {
+        int n = 0;
+        foreach (char c in s) if (!IsSpaceChar(c)) n++;
+        return n;
+    }
+
+    /// <summary>A line of a list or table: "1.…", "(2)…", "一、…", "●…", or "项目：内容" with a short label.</summary>
+    private static bool IsListLine(ReadOnlySpan<char> s)
+    {
+        if (s.Length < 2) return false;
+        if (s[0] is '●' or '■' or '◆' or '▲' or '★' or '·' or '•' or '○' or '□') return true;
+        int k = 0;
+        if (s[0] is '(' or '（') k++;
+        int d = k;
+        while (d < s.Length && (char.IsAsciiDigit(s[d]) || "一二三四五六七八九十".Contains(s[d]))) d++;
+        if (d > k && d < s.Length && s[d] is '、' or '.' or '．' or ')' or '）') return true;
+        int colon = s.IndexOfAny('：', ':');
+        return colon is >= 2 and <= 8 && colon + 1 < s.Length && !s[..colon].ContainsAny('，', '。', ',');
     }
 
     private static bool IsBanner(ReadOnlySpan<char> s)

@@ -49,3 +49,9 @@ public readonly record struct ArticleChange(string Id, long Sequence, Article? A
 }
 
 public enum UpsertOutcome { New, Updated, Unchanged }
+
+/// <summary>The records one page yielded, filed under its page key, and the ids its records had under the first id scheme.</summary>
+public sealed record PageWrite(string PageKey, IReadOnlyList<Article> Articles, IReadOnlyList<string> LegacyIds);
+
+/// <summary>Outcomes in the page's record order, and the ids deleted (records the page no longer yields, old-scheme rows).</summary>
+public sealed record PageWriteResult(UpsertOutcome[] Outcomes, IReadOnlyList<string> Deleted);

@@ -56,6 +56,13 @@ public sealed class ArticleStore : IDisposable
             CREATE UNIQUE INDEX IF NOT EXISTS articles_seq ON articles(seq);
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             """);
+        // Added with archive ids: the page (date | path) a record was cut from; null for JSON and for older rows.
+        using (var cols = db.CreateCommand())
+        {
+            cols.CommandText = "SELECT COUNT(*) FROM pragma_table_info('articles') WHERE name = 'page_key'";
+            if ((long)cols.ExecuteScalar()! == 0) Execute(db, "ALTER TABLE articles ADD COLUMN page_key TEXT");
+        }
+        Execute(db, "CREATE INDEX IF NOT EXISTS articles_page_key ON articles(page_key) WHERE page_key IS NOT NULL");
     }
 
     public string DatabasePath { get; }
@@ -114,27 +121,181 @@ public sealed class ArticleStore : IDisposable
         return outcomes;
     }
 
+    /// <summary>
+    /// Writes the records of several pages in one transaction. For each page: its articles are upserted and filed
+    /// under its page key; records filed under that key that the page no longer yields are deleted (tombstoned);
+    /// rows stored under the first id scheme (no page key) whose id is in <see cref="PageWrite.LegacyIds"/> are
+    /// deleted too, since the page now stores them under their archive ids. A crash leaves all pages of the batch
+    /// or none.
+    /// </summary>
+    public PageWriteResult[] WritePages(IReadOnlyList<PageWrite> pages)
+    {
+        var results = new PageWriteResult[pages.Count];
+        lock (_writeLock)
+        {
+            using var db = Open();
+            using var tx = db.BeginTransaction();
+            long seq = MaxSequence(db, tx);
+            using var find = db.CreateCommand();
+            find.Transaction = tx;
+            find.CommandText = "SELECT content_hash, deleted, page_key FROM articles WHERE id = $id";
+            var findId = find.Parameters.Add("$id", SqliteType.Text);
+            using var filed = db.CreateCommand();
+            filed.Transaction = tx;
+            filed.CommandText = "SELECT id FROM articles WHERE page_key = $key AND deleted = 0";
+            var filedKey = filed.Parameters.Add("$key", SqliteType.Text);
+            using var tomb = db.CreateCommand();
+            tomb.Transaction = tx;
+            tomb.CommandText = "UPDATE articles SET deleted = 1, seq = $seq, updated_at = $u WHERE id = $id AND deleted = 0";
+            var tombSeq = tomb.Parameters.Add("$seq", SqliteType.Integer);
+            var tombAt = tomb.Parameters.Add("$u", SqliteType.Text);
+            var tombId = tomb.Parameters.Add("$id", SqliteType.Text);
+            using var legacy = db.CreateCommand();
+            legacy.Transaction = tx;
+            legacy.CommandText = "SELECT 1 FROM articles WHERE id = $id AND deleted = 0 AND page_key IS NULL";
+            var legacyId = legacy.Parameters.Add("$id", SqliteType.Text);
+            string now = DateTimeOffset.UtcNow.ToString("O");
+            for (int p = 0; p < pages.Count; p++)
+            {
+                var page = pages[p];
+                var outcomes = new UpsertOutcome[page.Articles.Count];
+                var keep = new HashSet<string>(StringComparer.Ordinal);
+                for (int i = 0; i < page.Articles.Count; i++)
+                {
+                    var a = page.Articles[i];
+                    Validate(a);
+                    keep.Add(a.Id);
+                    string hash = ContentHash(a);
+                    findId.Value = a.Id;
+                    bool exists = false;
+                    using (var r = find.ExecuteReader())
+                    {
+                        if (r.Read())
+                        {
+                            exists = true;
+                            if (r.GetString(0) == hash && r.GetInt64(1) == 0 && !r.IsDBNull(2) && r.GetString(2) == page.PageKey)
+                            {
+                                outcomes[i] = UpsertOutcome.Unchanged;
+                                continue;
+                            }
+                        }
+                    }
+                    seq++;
+                    WriteRow(db, tx, a, hash, seq, page.PageKey);
+                    outcomes[i] = exists ? UpsertOutcome.Updated : UpsertOutcome.New;
+                }
+                var gone = new List<string>();
+                filedKey.Value = page.PageKey;
+                using (var r = filed.ExecuteReader())
+                    while (r.Read())
+                        if (!keep.Contains(r.GetString(0))) gone.Add(r.GetString(0));
+                foreach (var id in page.LegacyIds)
+                {
+                    if (keep.Contains(id)) continue;
+                    legacyId.Value = id;
+                    if (legacy.ExecuteScalar() is not null) gone.Add(id);
+                }
+                foreach (var id in gone)
+                {
+                    tombSeq.Value = ++seq;
+                    tombAt.Value = now;
+                    tombId.Value = id;
+                    tomb.ExecuteNonQuery();
+                }
+                results[p] = new PageWriteResult(outcomes, gone);
+            }
+            tx.Commit();
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Deletes the rows of the first id scheme (no page key) cut from pages with these file names: the explicit
+    /// upgrade step after the archive was ingested again under archive ids. Returns the ids deleted.
+    /// </summary>
+    public List<string> DeleteLegacyPageRows(IReadOnlyCollection<string> fileNames)
+    {
+        var gone = new List<string>();
+        if (fileNames.Count == 0) return gone;
+        var names = new HashSet<string>(fileNames, StringComparer.Ordinal);
+        lock (_writeLock)
+        {
+            using var db = Open();
+            using var tx = db.BeginTransaction();
+            using (var cmd = db.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                // Page rows of the first scheme: "p" ids, no page key, a source file name without folders.
+                cmd.CommandText = "SELECT id, source_file FROM articles WHERE page_key IS NULL AND deleted = 0 AND id LIKE 'p%' AND source_file IS NOT NULL";
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                    if (names.Contains(r.GetString(1))) gone.Add(r.GetString(0));
+            }
+            long seq = MaxSequence(db, tx);
+            using var tomb = db.CreateCommand();
+            tomb.Transaction = tx;
+            tomb.CommandText = "UPDATE articles SET deleted = 1, seq = $seq, updated_at = $u WHERE id = $id";
+            var tombSeq = tomb.Parameters.Add("$seq", SqliteType.Integer);
+            tomb.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToString("O"));
+            var tombId = tomb.Parameters.Add("$id", SqliteType.Text);
+            foreach (var id in gone)
+            {
+                tombSeq.Value = ++seq;
+                tombId.Value = id;
+                tomb.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        return gone;
+    }
+
+    /// <summary>Live rows of the first id scheme cut from pages (no page key, "p" id): what an upgrade would replace.</summary>
+    public long LegacyPageRowCount
+    {
+        get
+        {
+            using var db = Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM articles WHERE page_key IS NULL AND deleted = 0 AND id LIKE 'p%' AND source_file LIKE '%.txt'";
+            return (long)cmd.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>Ids of all live articles (for checks after a bulk ingest).</summary>
+    public List<string> ReadIds()
+    {
+        using var db = Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT id FROM articles WHERE deleted = 0";
+        using var r = cmd.ExecuteReader();
+        var ids = new List<string>();
+        while (r.Read()) ids.Add(r.GetString(0));
+        return ids;
+    }
+
     private static void Validate(Article a)
     {
         if (string.IsNullOrWhiteSpace(a.Id)) throw new ArgumentException("Article id is empty.");
         if (a.Id.Length > 200) throw new ArgumentException($"Article id is longer than 200 characters: {a.Id[..40]}…");
     }
 
-    private static void WriteRow(SqliteConnection db, SqliteTransaction tx, Article a, string hash, long seq)
+    private static void WriteRow(SqliteConnection db, SqliteTransaction tx, Article a, string hash, long seq, string? pageKey = null)
     {
         using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
             INSERT INTO articles (id, seq, deleted, kind, title, subtitle, kicker, reporters, correspondents, published_at,
-              date_source, section, editor, source_file, source_start_line, source_end_line, body, captions, content_hash, updated_at)
+              date_source, section, editor, source_file, source_start_line, source_end_line, body, captions, content_hash, updated_at,
+              page_key)
             VALUES ($id, $seq, 0, $kind, $title, $subtitle, $kicker, $reporters, $correspondents, $published,
-              $dateSource, $section, $editor, $file, $start, $end, $body, $captions, $hash, $updated)
+              $dateSource, $section, $editor, $file, $start, $end, $body, $captions, $hash, $updated, $pageKey)
             ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, deleted=0, kind=excluded.kind, title=excluded.title,
               subtitle=excluded.subtitle, kicker=excluded.kicker, reporters=excluded.reporters,
               correspondents=excluded.correspondents, published_at=excluded.published_at, date_source=excluded.date_source,
               section=excluded.section, editor=excluded.editor, source_file=excluded.source_file,
               source_start_line=excluded.source_start_line, source_end_line=excluded.source_end_line, body=excluded.body,
-              captions=excluded.captions, content_hash=excluded.content_hash, updated_at=excluded.updated_at
+              captions=excluded.captions, content_hash=excluded.content_hash, updated_at=excluded.updated_at,
+              page_key=excluded.page_key
             """;
         cmd.Parameters.AddWithValue("$id", a.Id);
         cmd.Parameters.AddWithValue("$seq", seq);
@@ -155,6 +316,7 @@ public sealed class ArticleStore : IDisposable
         cmd.Parameters.AddWithValue("$captions", JsonSerializer.Serialize(a.Captions));
         cmd.Parameters.AddWithValue("$hash", hash);
         cmd.Parameters.AddWithValue("$updated", DateTimeOffset.UtcNow.ToString("O"));
+        cmd.Parameters.AddWithValue("$pageKey", (object?)pageKey ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
