@@ -147,8 +147,9 @@ public sealed class LuceneIndexEngine : IIndexEngine
         if (name is null) return;
         var bytes = new byte[4];
         using (var f = File.OpenRead(Path.Combine(folder, name)))
-            if (f.Read(bytes, 0, 4) < 4)
-                throw new IndexCorruptException(name, "is shorter than a Lucene commit header");
+            // Lucene 4.8 writes segments_N in place: a shorter one is a commit cut off by a crash, and Lucene's
+            // reader falls back to the previous generation by itself.
+            if (f.Read(bytes, 0, 4) < 4) return;
         int magic = bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3];
         if (magic != global::Lucene.Net.Codecs.CodecUtil.CODEC_MAGIC)
             throw new IndexCorruptException(name, $"is not a Lucene 4.8 commit (this folder holds another index format)", formatMismatch: true);

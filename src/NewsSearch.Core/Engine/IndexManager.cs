@@ -396,7 +396,8 @@ public sealed class IndexManager : IDisposable
                 if (writer == _writer) Publish(writer.AcquireSnapshot());
             }
         }
-        if (applied > 0 || writer.HasUncommittedChanges || seq != writer.LastCommit.StoreSequence)
+        // A new index gets a first (possibly empty) commit too, so read-only readers beside the writer always find one.
+        if (applied > 0 || writer.HasUncommittedChanges || seq != writer.LastCommit.StoreSequence || writer.LastCommit.Generation == 0)
         {
             writer.Commit(seq);
             if (writer == _writer) Publish(writer.AcquireSnapshot());
