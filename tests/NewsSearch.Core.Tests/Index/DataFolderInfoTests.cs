@@ -39,6 +39,15 @@ public class DataFolderInfoTests
     }
 
     [Test]
+    public void TestFolderWithAnIndexButNoRecordIsNativeAndJieba()
+    {
+        Directory.CreateDirectory(Path.Combine(_data, "index"));
+        File.WriteAllText(Path.Combine(_data, "index", IndexManager.CurrentFileName), "v1\n");
+        Assert.That(DataFolderInfo.Resolve(_data, null, null), Is.EqualTo(DataFolderInfo.Default));
+        Assert.That(() => DataFolderInfo.Resolve(_data, EngineNames.Lucene, null), Throws.TypeOf<DataFolderMismatchException>());
+    }
+
+    [Test]
     public void TestBrokenRecordIsAClearError()
     {
         File.WriteAllText(DataFolderInfo.PathOf(_data), "{\"engine\": ");
