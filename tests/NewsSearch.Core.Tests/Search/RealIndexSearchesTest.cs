@@ -173,6 +173,22 @@ public class RealIndexSearchesTest(string engineName)
     }
 
     [Test]
+    public void TestExplanationBreaksTheScoreDownByClause()
+    {
+        var query = _searcher.Parse("自行车 市民");
+        var r = _lease.Snapshot.Search(new EngineSearchRequest(query, 3) { Explain = true });
+        Assert.That(r.Hits, Is.Not.Empty);
+        foreach (var hit in r.Hits)
+        {
+            var e = hit.Explanation!;
+            Assert.That(e.Value, Is.EqualTo(hit.Score));
+            Assert.That(e.Details, Is.Not.Empty);
+            Assert.That(e.Details.Sum(d => d.Value), Is.EqualTo(hit.Score).Within(1e-3), "clauses add up to the score");
+        }
+        Assert.That(_lease.Snapshot.Search(new EngineSearchRequest(query, 3)).Hits.All(h => h.Explanation is null), Is.True, "only when asked");
+    }
+
+    [Test]
     public void TestBadFiltersAreClearErrors()
     {
         var e = Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All) { From = new DateOnly(2026, 2, 1), To = new DateOnly(2026, 1, 1) }))!;
