@@ -106,6 +106,15 @@ public class ApiBasicsTests(string engineName) : ApiTestBase(engineName)
     }
 
     [Test]
+    public async Task TestAdminStatsNameTheEngine()
+    {
+        var stats = await Client.GetFromJsonAsync<JsonElement>("/api/v1/admin/stats");
+        Assert.That(stats.GetProperty("engine").GetString(), Is.EqualTo(EngineName));
+        Assert.That(stats.GetProperty("format").GetString(), Does.StartWith(EngineName + "/"));
+        Assert.That(stats.GetProperty("numDocs").GetInt32(), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task TestAdminNeedsKeyWhenConfigured()
     {
         using var factory = new NewsSearchFactory(TestArticles.All) { AdminKey = "s3cret", Engine = EngineName };
