@@ -88,6 +88,7 @@ internal static class NativeSearch
                 var scorer = weight.GetScorer(leaf);
                 if (scorer is null) continue;
                 facets?.StartLeaf(leaf);
+                var days = byDate ? leaf.GetNumericValues(NewsFields.PublishedDay) : default;
                 bool checkLive = leaf.HasDeletions;
                 int n = request.TopN;
                 for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
@@ -98,7 +99,7 @@ internal static class NativeSearch
                     if (n == 0) continue;
                     if (byDate)
                     {
-                        long key = DateKey(order, leaf.GetNumericValue(NewsFields.PublishedDay, doc));
+                        long key = DateKey(order, days.Get(doc));
                         if (heap.IsFull && key < heap.MinKey) continue;
                         heap.Offer(docBase + doc, key, scorer.Score());
                     }
