@@ -4,7 +4,8 @@ using System.Text.Json;
 
 namespace NewsSearch.Api.Tests;
 
-public class ApiBasicsTests : ApiTestBase
+[TestFixtureSource(typeof(EngineCases), nameof(EngineCases.All))]
+public class ApiBasicsTests(string engineName) : ApiTestBase(engineName)
 {
 
     [Test]
@@ -70,6 +71,8 @@ public class ApiBasicsTests : ApiTestBase
         Assert.That((await Client.GetAsync("/healthz/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var ready = await Client.GetFromJsonAsync<JsonElement>("/healthz/ready");
         Assert.That(ready.GetProperty("status").GetString(), Is.EqualTo("ready"));
+        Assert.That(ready.GetProperty("engine").GetString(), Is.EqualTo(EngineName));
+        Assert.That(ready.GetProperty("analysis").GetString(), Is.EqualTo("jieba"));
         Assert.That(ready.GetProperty("documents").GetInt64(), Is.EqualTo(3));
     }
 
@@ -103,9 +106,18 @@ public class ApiBasicsTests : ApiTestBase
     }
 
     [Test]
+    public async Task TestAdminStatsNameTheEngine()
+    {
+        var stats = await Client.GetFromJsonAsync<JsonElement>("/api/v1/admin/stats");
+        Assert.That(stats.GetProperty("engine").GetString(), Is.EqualTo(EngineName));
+        Assert.That(stats.GetProperty("format").GetString(), Does.StartWith(EngineName + "/"));
+        Assert.That(stats.GetProperty("numDocs").GetInt32(), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task TestAdminNeedsKeyWhenConfigured()
     {
-        using var factory = new NewsSearchFactory(TestArticles.All) { AdminKey = "s3cret" };
+        using var factory = new NewsSearchFactory(TestArticles.All) { AdminKey = "s3cret", Engine = EngineName };
         using var client = factory.CreateClient();
         var denied = await client.PostAsync("/api/v1/admin/reindex", null);
         Assert.That(denied.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));

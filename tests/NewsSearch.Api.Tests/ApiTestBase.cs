@@ -5,15 +5,18 @@ using NewsSearch.Core.Search;
 
 namespace NewsSearch.Api.Tests;
 
-/// <summary>One test host per fixture over the data folder <see cref="CreateFactory"/> prepares.</summary>
-public abstract class ApiTestBase
+/// <summary>One test host per fixture over the data folder <see cref="CreateFactory"/> prepares, created with the
+/// fixture's engine (derived fixtures take it from <see cref="NewsSearch.Core.Tests.EngineCases"/>).</summary>
+public abstract class ApiTestBase(string engineName)
 {
+    protected string EngineName => engineName;
+
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     protected NewsSearchFactory Factory { get; private set; } = null!;
     protected HttpClient Client { get; private set; } = null!;
 
-    protected virtual NewsSearchFactory CreateFactory() => new(TestArticles.All);
+    protected virtual NewsSearchFactory CreateFactory() => new(TestArticles.All) { Engine = engineName };
 
     [OneTimeSetUp]
     public void StartHost()

@@ -24,9 +24,9 @@ public sealed class NewsSearchFactory : WebApplicationFactory<Program>
     public string DataFolder { get; }
 
     /// <summary>A host whose store was filled by the ingester from page dumps / JSON, as `newssearch ingest` does.</summary>
-    public static NewsSearchFactory FromIngest(params string[] paths)
+    public static NewsSearchFactory FromIngest(string engine, params string[] paths)
     {
-        var factory = new NewsSearchFactory();
+        var factory = new NewsSearchFactory { Engine = engine };
         using var store = new ArticleStore(factory.DataFolder);
         var summary = new NewsSearch.Core.Ingest.Ingester(store).Run(paths);
         Assert.That(summary.Errors, Is.Empty);
@@ -47,10 +47,14 @@ public sealed class NewsSearchFactory : WebApplicationFactory<Program>
 
     public string? AdminKey { get; init; }
 
+    /// <summary>The index engine the data folder is created with (null: the default).</summary>
+    public string? Engine { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("NewsSearch:Data", DataFolder);
         if (AdminKey is not null) builder.UseSetting("NewsSearch:AdminKey", AdminKey);
+        if (Engine is not null) builder.UseSetting("NewsSearch:Engine", Engine);
     }
 
     protected override void Dispose(bool disposing)

@@ -5,7 +5,8 @@ using NewsSearch.Core.Search;
 
 namespace NewsSearch.Api.Tests;
 
-public class SearchApiTests : ApiTestBase
+[TestFixtureSource(typeof(EngineCases), nameof(EngineCases.All))]
+public class SearchApiTests(string engineName) : ApiTestBase(engineName)
 {
 
     [Test]
@@ -76,5 +77,35 @@ public class SearchApiTests : ApiTestBase
         Assert.That(res!.TotalHits, Is.EqualTo(2));
         Assert.That(res.Hits, Has.Count.EqualTo(1));
         Assert.That(res.Page, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task TestSortFiltersAndFacetsInTheQueryString()
+    {
+        // 自行车 is in bike-refund (2026-01-08, 城事) and rail-transit (2026-01-09, no section).
+        var r = (await Client.GetFromJsonAsync<SearchResponse>("/api/v1/search?q=自行车&sort=newest&facets=month,section,author", Json))!;
+        Assert.That(r.Hits.Select(h => h.Id), Is.EqualTo(new[] { "rail-transit", "bike-refund" }));
+        Assert.That(r.Facets!["month"], Is.EqualTo(new[] { new FacetValue("2026-01", 2) }));
+        Assert.That(r.Facets["section"], Is.EqualTo(new[] { new FacetValue("城事", 1) }));
+        Assert.That(r.Facets["author"].Select(v => v.Value), Is.EquivalentTo(new[] { "周明", "李华", "陈静" }));
+        var filtered = (await Client.GetFromJsonAsync<SearchResponse>("/api/v1/search?q=自行车&from=2026-01-09&to=2026-01-31&sort=oldest", Json))!;
+        Assert.That(filtered.Hits.Select(h => h.Id), Is.EqualTo(new[] { "rail-transit" }));
+        Assert.That(filtered.Facets, Is.Null);
+        var byAuthor = (await Client.GetFromJsonAsync<SearchResponse>($"/api/v1/search?q=自行车&author={Uri.EscapeDataString("李华")}&section={Uri.EscapeDataString("城事")}&kind=article", Json))!;
+        Assert.That(byAuthor.Hits.Select(h => h.Id), Is.EqualTo(new[] { "bike-refund" }));
+    }
+
+    [TestCase("sort=best", "Unknown sort 'best'")]
+    [TestCase("facets=month,color", "Unknown facet 'color'")]
+    [TestCase("from=2026-02-01&to=2026-01-01", "is after to")]
+    [TestCase("from=yesterday", "from must be a day like")]
+    [TestCase("kind=letter", "Unknown kind 'letter'")]
+    [TestCase("page=101&pageSize=100", "at most 10000")]
+    public async Task TestBadSearchParametersAreProblems(string parameters, string detail)
+    {
+        var res = await Client.GetAsync("/api/v1/search?q=自行车&" + parameters);
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await res.Content.ReadAsStringAsync(), Does.Contain(detail));
     }
 }

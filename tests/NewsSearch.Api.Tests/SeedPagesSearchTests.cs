@@ -8,12 +8,13 @@ namespace NewsSearch.Api.Tests;
 /// The walking skeleton's acceptance path: the bundled samples plus the two real seed pages ingested,
 /// then searched through the HTTP API.
 /// </summary>
-public class SeedPagesSearchTests : ApiTestBase
+[TestFixtureSource(typeof(EngineCases), nameof(EngineCases.All))]
+public class SeedPagesSearchTests(string engineName) : ApiTestBase(engineName)
 {
     protected override NewsSearchFactory CreateFactory()
     {
         string root = NewsSearchFactory.RepositoryRoot;
-        return NewsSearchFactory.FromIngest(
+        return NewsSearchFactory.FromIngest(EngineName,
             Path.Combine(root, "index-data", "samples"),
             Path.Combine(root, "..", "shared", "seeds"));
     }

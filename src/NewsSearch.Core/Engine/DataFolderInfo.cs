@@ -57,7 +57,9 @@ public sealed record DataFolderInfo(
     public static DataFolderInfo Resolve(string dataFolder, string? engine, string? analysis)
     {
         var recorded = Read(dataFolder);
-        if (recorded is null) return new DataFolderInfo(engine ?? Default.Engine, analysis ?? Default.Analysis);
+        if (recorded is null && !File.Exists(System.IO.Path.Combine(dataFolder, "index", IndexManager.CurrentFileName)))
+            return new DataFolderInfo(engine ?? Default.Engine, analysis ?? Default.Analysis);
+        recorded ??= Default;
         if (engine is not null && engine != recorded.Engine)
             throw new DataFolderMismatchException(
                 $"data folder {dataFolder} uses engine '{recorded.Engine}', not '{engine}'; convert it with `newssearch reindex --engine {engine}`.");

@@ -22,6 +22,12 @@ internal static class NativeIndexCheck
             problems.Add(e.Message);
             return new EngineCheckResult(false, EngineNames.Native, gens[0], 0, problems);
         }
+        // Older commits kept as fall-backs must read too (their checksums cover them).
+        foreach (long gen in gens.Skip(1))
+        {
+            try { CommitPoint.Read(Path.Combine(folder, IndexFormat.CommitFile(gen))); }
+            catch (IOException e) { problems.Add(e.Message); }
+        }
         foreach (var seg in commit.Segments)
         {
             SegmentCore? core = null;

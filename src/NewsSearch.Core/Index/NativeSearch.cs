@@ -27,16 +27,43 @@ internal static class NativeSearch
         {
             var top = searcher.Search(query, request.TopN);
             var hits = new EngineHit[top.ScoreDocs.Length];
-            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top.ScoreDocs[i].Doc, top.ScoreDocs[i].Score);
+            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top.ScoreDocs[i].Doc, top.ScoreDocs[i].Score, request.Explain ? query : null);
             return new EngineSearchResult(top.TotalHits, hits);
         }
         return Collect(searcher, query, request);
     }
 
-    private static EngineHit ToHit(IndexSearcher searcher, int globalDoc, float score)
+    private static EngineHit ToHit(IndexSearcher searcher, int globalDoc, float score, Query? explain)
     {
         var (leaf, doc) = searcher.Resolve(globalDoc);
-        return new EngineHit(leaf.GetId(doc), score, leaf.GetNumericValue(NewsFields.PublishedDay, doc));
+        return new EngineHit(leaf.GetId(doc), score, leaf.GetNumericValue(NewsFields.PublishedDay, doc))
+        {
+            Explanation = explain is null ? null : Explain(searcher, explain, leaf, doc, score),
+        };
+    }
+
+    /// <summary>
+    /// A hit's score broken down by the query tree: each scoring clause of a boolean query is re-scored alone on
+    /// the hit's document (what it adds to the sum), recursively; other queries are leaves. Only for the returned
+    /// hits, only when asked.
+    /// </summary>
+    private static ScoreExplanation Explain(IndexSearcher searcher, Query query, LeafReader leaf, int doc, float score)
+    {
+        var details = new List<ScoreExplanation>();
+        var inner = query is BoostQuery b ? b.Query : query;
+        if (inner is BooleanQuery bq)
+        {
+            float boost = query is BoostQuery bb ? bb.Boost : 1f;
+            foreach (var c in bq.Clauses)
+            {
+                if (c.Occur is not (Occur.Must or Occur.Should)) continue;
+                var part = boost == 1f ? c.Query : new BoostQuery(c.Query, boost);
+                var scorer = part.CreateWeight(searcher, needsScores: true, boost: 1f).GetScorer(leaf);
+                if (scorer is null || scorer.Advance(doc) != doc) continue;
+                details.Add(Explain(searcher, part, leaf, doc, scorer.Score()));
+            }
+        }
+        return new ScoreExplanation(score, query.ToString(), details);
     }
 
     /// <summary>Sort key of a date order, larger is better: newest = day, oldest = -day; undated last.</summary>
@@ -85,7 +112,7 @@ internal static class NativeSearch
             }
             var top = heap.ToSortedArray();
             var hits = new EngineHit[top.Length];
-            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top[i].Doc, top[i].Score);
+            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top[i].Doc, top[i].Score, request.Explain ? query : null);
             return new EngineSearchResult(total, hits)
             {
                 Facets = facets?.Result(request.FacetSize) ?? new Dictionary<FacetFields, IReadOnlyList<FacetValue>>(),

@@ -4,8 +4,18 @@ using NewsSearch.Core.Store;
 
 namespace NewsSearch.Core.Tests.Index;
 
-public class IndexManagerTests
+/// <summary>The shared index logic (catch-up, NRT, reindex, leases) on every engine; tests of native internals
+/// are marked and skipped for the others.</summary>
+[TestFixtureSource(typeof(EngineCases), nameof(EngineCases.All))]
+public class IndexManagerTests(string engineName)
 {
+    private IIndexEngine Engine => EngineCases.Get(engineName);
+
+    private void NativeOnly()
+    {
+        if (engineName != EngineNames.Native) Assert.Ignore("tests native segment internals");
+    }
+
     private string _data = "";
     private ArticleStore _store = null!;
     private readonly List<string> _log = [];
@@ -28,7 +38,7 @@ public class IndexManagerTests
     private string IndexFolder => Path.Combine(_data, "index");
 
     private IndexManager Open(string signature = TestAnalysis.Signature, bool refuse = false) =>
-        IndexManager.Open(IndexFolder, _store, TestAnalysis.For, signature, new IndexManagerOptions
+        IndexManager.Open(IndexFolder, _store, Engine, TestAnalysis.For, signature, new IndexManagerOptions
         {
             RefuseOnSignatureMismatch = refuse,
             BackgroundMerges = false,
@@ -51,15 +61,26 @@ public class IndexManagerTests
         using (var lease = m.AcquireSnapshot())
         {
             Assert.That(lease.Snapshot.LiveIds(), Is.EquivalentTo(new[] { "a1", "a2", "a3" }), "Open catches up");
-            Assert.That(lease.Native().StoreSequence, Is.EqualTo(_store.CurrentSequence));
+            Assert.That(lease.Snapshot.StoreSequence, Is.EqualTo(_store.CurrentSequence));
         }
         _store.Upsert(Art("a2", "metro line closed", "line closes"));
         _store.Delete("a1");
         Assert.That(m.CatchUp(), Is.EqualTo(2));
         Assert.That(m.CatchUp(), Is.EqualTo(0));
         using var l2 = m.AcquireSnapshot();
+        Assert.That(l2.Snapshot.LiveIds(), Is.EquivalentTo(new[] { "a2", "a3" }));
+        Assert.That(l2.Snapshot.DocFreq(NewsFields.Title, "closed"), Is.EqualTo(1));
+        Assert.That(l2.Snapshot.DocFreq(NewsFields.Author, "Li Qiang"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void TestCatchUpFillsNativeColumns()
+    {
+        NativeOnly();
+        _store.UpsertMany([Art("a2", "metro line closed", "line closes"), Art("a3", "notice", "lost card", ArticleKind.Notice)]);
+        using var m = Open();
+        using var l2 = m.AcquireSnapshot();
         var s = l2.Native();
-        Assert.That(s.LiveIds(), Is.EquivalentTo(new[] { "a2", "a3" }));
         int doc = s.FindDoc("a2");
         var leaf = s.Segments.First(x => doc >= x.DocBase && doc < x.DocBase + x.MaxDoc);
         int local = doc - leaf.DocBase;
@@ -120,6 +141,7 @@ public class IndexManagerTests
     [Test]
     public void TestIndexOfAnotherFormatVersionIsRebuiltFromTheStore()
     {
+        NativeOnly();
         _store.UpsertMany([Art("a1", "one", "two"), Art("a2", "three", "four")]);
         string first;
         using (var m = Open()) first = m.CurrentVersionFolder;
@@ -136,6 +158,7 @@ public class IndexManagerTests
     [Test]
     public void TestSnapshotKeepsMergedAwayFilesUntilReleased()
     {
+        NativeOnly();
         using var m = Open();
         for (int i = 0; i < 5; i++) { _store.Upsert(Art("a" + i, "t" + i, "b" + i)); m.CatchUp(); }
         var lease = m.AcquireSnapshot();
@@ -159,7 +182,7 @@ public class IndexManagerTests
     [Test]
     public void TestBackgroundRefreshPublishesNewArticles()
     {
-        using var m = IndexManager.Open(IndexFolder, _store, TestAnalysis.For, TestAnalysis.Signature,
+        using var m = IndexManager.Open(IndexFolder, _store, Engine, TestAnalysis.For, TestAnalysis.Signature,
             new IndexManagerOptions { RefreshInterval = TimeSpan.FromMilliseconds(50) });
         m.StartBackgroundRefresh();
         _store.Upsert(Art("n1", "fresh", "news"));
@@ -172,5 +195,72 @@ public class IndexManagerTests
         }
         using var l = m.AcquireSnapshot();
         Assert.That(l.Snapshot.LiveIds(), Is.EquivalentTo(new[] { "n1" }));
+    }
+
+    [Test]
+    public void TestVersionFolderNamesItsEngine()
+    {
+        _store.Upsert(Art("a1", "one", "two"));
+        using var m = Open();
+        Assert.That(IndexManager.ReadVersionEngine(m.CurrentVersionFolder), Is.EqualTo(engineName));
+        Assert.That(m.GetStats().Engine, Is.EqualTo(engineName));
+    }
+
+    [Test]
+    public void TestVersionOfAnotherEngineIsRebuiltWithThisOne()
+    {
+        _store.UpsertMany([Art("a1", "one", "two"), Art("a2", "three", "four")]);
+        string first;
+        using (var m = Open()) first = m.CurrentVersionFolder;
+        // What a conversion interrupted between the CURRENT switch and datafolder.json leaves behind.
+        File.WriteAllText(Path.Combine(first, IndexManager.EngineFileName), "some-other-engine\n");
+        using var m2 = Open();
+        Assert.That(m2.CurrentVersionFolder, Is.Not.EqualTo(first));
+        Assert.That(m2.RebuiltOnOpen, Is.True);
+        Assert.That(Directory.Exists(first), Is.False, "the other engine's version is removed");
+        using var lease = m2.AcquireSnapshot();
+        Assert.That(lease.Snapshot.Engine, Is.EqualTo(engineName));
+        Assert.That(lease.Snapshot.LiveIds(), Is.EquivalentTo(new[] { "a1", "a2" }));
+    }
+
+    [Test]
+    public void TestReindexIntoEveryEngineConverts()
+    {
+        _store.UpsertMany(Enumerable.Range(0, 20).Select(i => Art("a" + i, "title " + i, "body text " + i)).ToList());
+        using var m = Open();
+        foreach (var target in EngineCases.All)
+        {
+            m.Reindex(engine: EngineCases.Get(target));
+            Assert.That(m.Engine.Name, Is.EqualTo(target));
+            Assert.That(IndexManager.ReadVersionEngine(m.CurrentVersionFolder), Is.EqualTo(target));
+            using var lease = m.AcquireSnapshot();
+            Assert.That(lease.Snapshot.Engine, Is.EqualTo(target));
+            Assert.That(lease.Snapshot.LiveIds(), Is.EquivalentTo(StoreIds()));
+        }
+    }
+
+    [Test]
+    public void TestCheckFindsNoProblemInAFreshIndexAndOneInAFlippedByte()
+    {
+        _store.UpsertMany(Enumerable.Range(0, 30).Select(i => Art("a" + i, "title " + i, "body text " + i)).ToList());
+        string folder;
+        using (var m = Open()) { m.ForceMerge(); folder = m.CurrentVersionFolder; }
+        var ok = Engine.Check(folder);
+        Assert.That(ok.Problems, Is.Empty);
+        Assert.That(ok.Ok, Is.True);
+        Assert.That(ok.NumDocs, Is.EqualTo(30));
+        foreach (var file in Directory.GetFiles(folder).Where(f => !f.EndsWith(IndexManager.EngineFileName) && !f.EndsWith("write.lock") && new FileInfo(f).Length > 0))
+        {
+            var bytes = File.ReadAllBytes(file);
+            int at = bytes.Length / 2;
+            bytes[at] ^= 0x10;
+            File.WriteAllBytes(file, bytes);
+            var bad = Engine.Check(folder);
+            Assert.That(bad.Ok, Is.False, $"a flipped byte in {Path.GetFileName(file)} is found");
+            Assert.That(bad.Problems, Is.Not.Empty);
+            bytes[at] ^= 0x10;
+            File.WriteAllBytes(file, bytes);
+        }
+        Assert.That(Engine.Check(folder).Ok, Is.True, "restored");
     }
 }

@@ -8,16 +8,18 @@ namespace NewsSearch.Core.Tests.Search;
 
 /// <summary>
 /// searches.json end to end: the fixture corpus goes through the article store and the real index (IndexManager
-/// catching up from the store, on-disk segments), analyzed with the real news analysis.
+/// catching up from the store, on-disk segments), analyzed with the real news analysis; on every engine. Also
+/// filters, sorts and facets (issue 9) through <see cref="NewsSearcher"/> and the engine request.
 /// </summary>
-[TestFixture]
-public class RealIndexSearchesTest
+[TestFixtureSource(typeof(EngineCases), nameof(EngineCases.All))]
+public class RealIndexSearchesTest(string engineName)
 {
     private string _dir = "";
     private ArticleStore _store = null!;
     private IndexManager _index = null!;
     private SnapshotLease _lease = null!;
     private NewsSearcher _searcher = null!;
+    private List<TestDoc> _docs = null!;
 
     [OneTimeSetUp]
     public void SetUp()
@@ -27,7 +29,8 @@ public class RealIndexSearchesTest
         var analysis = TestAnalysis.Instance;
         var docs = TestCorpus.Load(TestCorpus.FixturePath("corpus.json"));
         var options = new IndexManagerOptions { BackgroundMerges = false };
-        _index = IndexManager.Open(Path.Combine(_dir, "index"), _store, analysis.IndexAnalyzer, analysis.Signature.ToString(), options);
+        _index = IndexManager.Open(Path.Combine(_dir, "index"), _store, EngineCases.Get(engineName), analysis.IndexAnalyzer, analysis.Signature.ToString(), options);
+        _docs = docs;
         // Two commits, so the snapshot has two segments; then a delete that lands as a deletion bit.
         int half = docs.Count / 2;
         _store.UpsertMany(docs.Take(half).Select(ToArticle).ToList());
@@ -58,9 +61,8 @@ public class RealIndexSearchesTest
     public void TestSearchesOverRealIndex(SearchesTest.Case c)
     {
         var query = _searcher.Parse(c.Query);
-        var searcher = new IndexSearcher(_lease.Native());
-        var top = searcher.Search(query, 100);
-        var ids = top.ScoreDocs.Select(d => searcher.GetId(d.Doc)).ToArray();
+        var top = _lease.Snapshot.Search(new EngineSearchRequest(query, 100));
+        var ids = top.Hits.Select(h => h.Id).ToArray();
         string because = $"{c.Comment}; parsed as {query}; got [{string.Join(", ", ids)}]";
         if (c.Ordered) Assert.That(ids, Is.EqualTo(c.Hits), because);
         else Assert.That(ids, Is.EquivalentTo(c.Hits), because);
@@ -70,17 +72,133 @@ public class RealIndexSearchesTest
     [Test]
     public void TestSnapshotHasSegmentsAndADeletion()
     {
-        Assert.That(_lease.Native().Leaves.Count, Is.GreaterThanOrEqualTo(2));
-        Assert.That(_lease.Native().MaxDoc - _lease.Native().NumDocs, Is.GreaterThanOrEqualTo(1));
+        var stats = _lease.Snapshot.GetStats(_index.CurrentVersionFolder);
+        Assert.That(stats.Engine, Is.EqualTo(engineName));
+        Assert.That(stats.Segments.Count, Is.GreaterThanOrEqualTo(2));
+        Assert.That(stats.Deletions, Is.GreaterThanOrEqualTo(1));
     }
 
     [Test]
     public void TestKindFilterUsesTheSortedDocValue()
     {
-        var searcher = new IndexSearcher(_lease.Native());
-        Assert.That(searcher.Count(_searcher.Parse("kind:article")), Is.EqualTo(_lease.Native().NumDocs));
-        Assert.That(searcher.Count(_searcher.Parse("kind:notice")), Is.EqualTo(0));
+        Assert.That(_lease.Snapshot.Search(new EngineSearchRequest(_searcher.Parse("kind:article"), 0)).TotalHits, Is.EqualTo(_lease.Snapshot.NumDocs));
+        Assert.That(_lease.Snapshot.Search(new EngineSearchRequest(_searcher.Parse("kind:notice"), 0)).TotalHits, Is.EqualTo(0));
     }
+
+    private IEnumerable<TestDoc> LiveDocs => _docs.Where(d => !d.Id.StartsWith("deleted", StringComparison.Ordinal));
+
+    private SearchResponse Search(SearchRequest request) => _searcher.Search(_lease.Snapshot, _store, request);
+
+    // Every live article: kind is a filter-only query.
+    private const string All = "kind:article";
+
+    [TestCase(HitOrder.Newest)]
+    [TestCase(HitOrder.Oldest)]
+    public void TestDateOrderIsByDayThenIdWithUndatedLast(HitOrder order)
+    {
+        var dated = LiveDocs.Where(d => d.Date is not null);
+        var expected = (order == HitOrder.Newest
+                ? dated.OrderByDescending(d => d.Date).ThenBy(d => d.Id, IdOrder.Comparer)
+                : dated.OrderBy(d => d.Date).ThenBy(d => d.Id, IdOrder.Comparer))
+            .Concat(LiveDocs.Where(d => d.Date is null).OrderBy(d => d.Id, IdOrder.Comparer))
+            .Select(d => d.Id).ToArray();
+        var r = _lease.Snapshot.Search(new EngineSearchRequest(_searcher.Parse(All), 100) { Order = order });
+        Assert.That(r.Hits.Select(h => h.Id), Is.EqualTo(expected));
+        Assert.That(r.TotalHits, Is.EqualTo(expected.Length));
+        // Pages of a date order are slices of the same order.
+        var page2 = Search(new SearchRequest(All, 2, 3) { Sort = order });
+        Assert.That(page2.Hits.Select(h => h.Id), Is.EqualTo(expected.Skip(3).Take(3)));
+    }
+
+    [Test]
+    public void TestDateOrderStillScoresHits()
+    {
+        var r = Search(new SearchRequest("社区", 1, 10) { Sort = HitOrder.Newest });
+        Assert.That(r.Hits.Select(h => h.Id), Is.EqualTo(new[] { "library", "jianning" }), "2026-01-20 before 2026-01-08");
+        Assert.That(r.Hits.All(h => h.Score > 0), Is.True);
+    }
+
+    [Test]
+    public void TestFacetsCountTheWholeMatchingSetNotThePage()
+    {
+        var r = Search(new SearchRequest(All, 1, 1) { Facets = FacetFields.Month | FacetFields.Author | FacetFields.Section });
+        Assert.That(r.Hits, Has.Count.EqualTo(1));
+        Assert.That(r.Facets, Is.Not.Null);
+        Assert.That(r.Facets!["month"], Is.EqualTo(new[]
+        {
+            new FacetValue("2026-01", 5), new FacetValue("2025-12", 1), new FacetValue("2026-02", 1), new FacetValue("2026-03", 1),
+        }));
+        Assert.That(r.Facets["author"], Is.EqualTo(new[] { new FacetValue("李逸峰", 2), new FacetValue("王晓", 1), new FacetValue("赵敏", 1) }));
+        Assert.That(r.Facets["section"], Is.EqualTo(new[]
+        {
+            new FacetValue("城市", 3), new FacetValue("要闻", 2), new FacetValue("体育", 1), new FacetValue("科技", 1), new FacetValue("财经", 1),
+        }));
+    }
+
+    [Test]
+    public void TestFacetSizeKeepsTheTopValues()
+    {
+        var r = _lease.Snapshot.Search(new EngineSearchRequest(_searcher.Parse(All), 0) { Facets = FacetFields.Section, FacetSize = 2 });
+        Assert.That(r.Hits, Is.Empty);
+        Assert.That(r.Facets[FacetFields.Section], Is.EqualTo(new[] { new FacetValue("城市", 3), new FacetValue("要闻", 2) }));
+    }
+
+    [Test]
+    public void TestFacetsFollowTheQueryAndFilters()
+    {
+        var r = Search(new SearchRequest("社区", 1, 10) { Facets = FacetFields.Author | FacetFields.Section });
+        Assert.That(r.TotalHits, Is.EqualTo(2));
+        Assert.That(r.Facets!["author"], Is.EqualTo(new[] { new FacetValue("李逸峰", 1) }), "library has no author");
+        Assert.That(r.Facets["section"], Is.EqualTo(new[] { new FacetValue("城市", 2) }));
+    }
+
+    [Test]
+    public void TestDateRangeFilterIsInclusive()
+    {
+        var r = Search(new SearchRequest(All, 1, 20) { From = new DateOnly(2026, 1, 8), To = new DateOnly(2026, 1, 25) });
+        Assert.That(r.Hits.Select(h => h.Id), Is.EquivalentTo(new[] { "jianning", "metro-safety", "library", "race" }));
+        Assert.That(r.TotalHits, Is.EqualTo(4));
+        var open = Search(new SearchRequest(All, 1, 20) { From = new DateOnly(2026, 2, 1) });
+        Assert.That(open.Hits.Select(h => h.Id), Is.EquivalentTo(new[] { "delegation", "vr" }), "undated articles never match a date filter");
+    }
+
+    [Test]
+    public void TestAuthorSectionAndKindFilters()
+    {
+        Assert.That(Search(new SearchRequest(All, 1, 20) { Author = "李逸峰" }).Hits.Select(h => h.Id), Is.EquivalentTo(new[] { "bike-refund", "jianning" }));
+        Assert.That(Search(new SearchRequest("自行车", 1, 20) { Section = "体育" }).Hits.Select(h => h.Id), Is.EqualTo(new[] { "race" }));
+        Assert.That(Search(new SearchRequest(All, 1, 20) { Section = "城市", Author = "王晓" }).Hits.Select(h => h.Id), Is.EqualTo(new[] { "metro-safety" }));
+        Assert.That(Search(new SearchRequest(All, 1, 20) { Kind = "notice" }).TotalHits, Is.EqualTo(0));
+        Assert.That(Search(new SearchRequest(All, 1, 20) { Kind = "Article" }).TotalHits, Is.EqualTo(LiveDocs.Count()));
+    }
+
+    [Test]
+    public void TestExplanationBreaksTheScoreDownByClause()
+    {
+        var query = _searcher.Parse("自行车 市民");
+        var r = _lease.Snapshot.Search(new EngineSearchRequest(query, 3) { Explain = true });
+        Assert.That(r.Hits, Is.Not.Empty);
+        foreach (var hit in r.Hits)
+        {
+            var e = hit.Explanation!;
+            Assert.That(e.Value, Is.EqualTo(hit.Score));
+            Assert.That(e.Details, Is.Not.Empty);
+            Assert.That(e.Details.Sum(d => d.Value), Is.EqualTo(hit.Score).Within(1e-3), "clauses add up to the score");
+        }
+        Assert.That(_lease.Snapshot.Search(new EngineSearchRequest(query, 3)).Hits.All(h => h.Explanation is null), Is.True, "only when asked");
+    }
+
+    [Test]
+    public void TestBadFiltersAreClearErrors()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All) { From = new DateOnly(2026, 2, 1), To = new DateOnly(2026, 1, 1) }))!;
+        Assert.That(e.Message, Does.Contain("from (2026-02-01) is after to (2026-01-01)"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All) { Kind = "letter" }))!.Message, Does.Contain("Unknown kind 'letter'"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All) { Author = " " }))!.Message, Does.Contain("author must not be blank"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All, 200, 100) { Sort = HitOrder.Newest }))!.Message,
+            Does.Contain("at most 10000"), "deep pages stay capped for every order");
+    }
+
 
     [Test]
     public void TestBikeArticleFirstWithOneMarkAroundTheWord()
