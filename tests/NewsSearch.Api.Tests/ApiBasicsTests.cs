@@ -106,6 +106,16 @@ public class ApiBasicsTests(string engineName) : ApiTestBase(engineName)
     }
 
     [Test]
+    public void TestHostRefusesToStartOnAFolderOfAnotherEngine()
+    {
+        string other = EngineName == EngineNames.Native ? EngineNames.Lucene : EngineNames.Native;
+        using var factory = new NewsSearchFactory { Engine = other };
+        new DataFolderInfo(EngineName, "jieba").Write(factory.DataFolder);
+        var e = Assert.Throws<DataFolderMismatchException>(() => factory.CreateClient())!;
+        Assert.That(e.Message, Does.Contain($"uses engine '{EngineName}', not '{other}'"));
+    }
+
+    [Test]
     public async Task TestAdminStatsNameTheEngine()
     {
         var stats = await Client.GetFromJsonAsync<JsonElement>("/api/v1/admin/stats");

@@ -119,6 +119,10 @@ public abstract class LeafReader
     /// <summary>A numeric doc value (e.g. <see cref="NewsFields.PublishedDay"/>); <paramref name="missing"/> when absent.</summary>
     public abstract long GetNumericValue(string field, int doc, long missing = long.MinValue);
 
+    /// <summary>A numeric column looked up once (filters and date orders read it per document); same values as
+    /// <see cref="GetNumericValue"/> with <see cref="long.MinValue"/> for missing. This default defers to it.</summary>
+    public virtual NumericValues GetNumericValues(string field) => new(this, field);
+
     /// <summary>A sorted doc value (e.g. <see cref="NewsFields.Section"/>), or null when absent.</summary>
     public abstract string? GetSortedValue(string field, int doc);
 }
@@ -168,4 +172,46 @@ public readonly unsafe struct FieldLengths
     }
 
     private sealed record ReaderField(LeafReader Leaf, string Field);
+}
+
+/// <summary>
+/// One numeric doc-values column of one segment (like <see cref="FieldLengths"/> for norms): the mapped column's
+/// pointer, width and minimum, or for other readers <see cref="LeafReader.GetNumericValue"/>. <c>default</c> (no
+/// such column) gives <see cref="long.MinValue"/> (missing) for every doc.
+/// </summary>
+public readonly unsafe struct NumericValues
+{
+    private readonly byte* _column;
+    private readonly int _width;   // 1, 2, 4 or 8 for a mapped column, else 0
+    private readonly long _min;
+    private readonly LeafReader? _leaf;
+    private readonly string? _field;
+
+    internal NumericValues(byte* column, int width, long min)
+    {
+        _column = column;
+        _width = width;
+        _min = min;
+    }
+
+    public NumericValues(LeafReader leaf, string field)
+    {
+        _leaf = leaf;
+        _field = field;
+    }
+
+    /// <summary>The doc's value, <see cref="long.MinValue"/> when it has none.</summary>
+    public long Get(int doc)
+    {
+        ulong code;
+        switch (_width)
+        {
+            case 1: code = _column[doc]; break;
+            case 2: code = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(_column + 2L * doc); break;
+            case 4: code = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(_column + 4L * doc); break;
+            case 8: return System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(_column + 8L * doc);
+            default: return _leaf is null ? long.MinValue : _leaf.GetNumericValue(_field!, doc);
+        }
+        return code == 0 ? long.MinValue : (long)(code - 1) + _min;
+    }
 }

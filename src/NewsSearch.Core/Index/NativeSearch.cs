@@ -88,6 +88,7 @@ internal static class NativeSearch
                 var scorer = weight.GetScorer(leaf);
                 if (scorer is null) continue;
                 facets?.StartLeaf(leaf);
+                var days = byDate ? leaf.GetNumericValues(NewsFields.PublishedDay) : default;
                 bool checkLive = leaf.HasDeletions;
                 int n = request.TopN;
                 for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
@@ -98,7 +99,7 @@ internal static class NativeSearch
                     if (n == 0) continue;
                     if (byDate)
                     {
-                        long key = DateKey(order, leaf.GetNumericValue(NewsFields.PublishedDay, doc));
+                        long key = DateKey(order, days.Get(doc));
                         if (heap.IsFull && key < heap.MinKey) continue;
                         heap.Offer(docBase + doc, key, scorer.Score());
                     }
@@ -201,7 +202,8 @@ internal static class NativeSearch
         private byte* _dayCodes;
         private int _dayWidth;
         private long _dayMin;
-        private int[]? _dayCounts;
+        private int[]? _dayCounts;       // zero outside [_minCode, _maxCode] between segments
+        private int _minCode = int.MaxValue, _maxCode = -1;
         private readonly Dictionary<long, long> _wideDays = [];
         // sections: counts by ordinal + 1
         private SortedColumnReader? _sectionColumn;
@@ -220,7 +222,9 @@ internal static class NativeSearch
             if (Has(FacetFields.Month))
             {
                 if (segment is not null && segment.Core.TryGetSmallNumericCodes(NewsFields.PublishedDay, out _dayCodes, out _dayWidth, out _dayMin))
-                    Rent(ref _dayCounts, 1 << (8 * _dayWidth));
+                {
+                    if (_dayCounts is null) Rent(ref _dayCounts, 1 << 16); // both widths; cleared once per search
+                }
                 else _dayWidth = 0;
             }
             if (Has(FacetFields.Section))
@@ -247,8 +251,13 @@ internal static class NativeSearch
         {
             if (Has(FacetFields.Month))
             {
-                if (_dayWidth == 1) _dayCounts![_dayCodes[doc]]++;
-                else if (_dayWidth == 2) _dayCounts![Unsafe.ReadUnaligned<ushort>(_dayCodes + 2L * doc)]++;
+                if (_dayWidth > 0)
+                {
+                    int code = _dayWidth == 1 ? _dayCodes[doc] : Unsafe.ReadUnaligned<ushort>(_dayCodes + 2L * doc);
+                    _dayCounts![code]++;
+                    if (code < _minCode) _minCode = code;
+                    if (code > _maxCode) _maxCode = code;
+                }
                 else
                 {
                     long day = _leaf.GetNumericValue(NewsFields.PublishedDay, doc);
@@ -265,13 +274,30 @@ internal static class NativeSearch
         {
             if (Has(FacetFields.Month))
             {
-                if (_dayWidth > 0)
+                if (_dayWidth > 0 && _maxCode >= 0)
                 {
-                    int codes = 1 << (8 * _dayWidth);
-                    for (int code = 1; code < codes; code++)
-                        if (_dayCounts![code] is int c and > 0) AddMonth(code - 1 + _dayMin, c);
+                    // Only the codes this segment's matches used; they are zeroed for the next segment.
+                    var counts = _dayCounts!;
+                    int month = -1;
+                    long inMonth = 0;
+                    for (int code = Math.Max(1, _minCode); code <= _maxCode; code++)
+                    {
+                        if (counts[code] == 0) continue;
+                        int key = MonthKey(code - 1 + _dayMin);
+                        if (key != month)
+                        {
+                            if (inMonth > 0) AddMonth(month, inMonth);
+                            month = key;
+                            inMonth = 0;
+                        }
+                        inMonth += counts[code];
+                    }
+                    if (inMonth > 0) AddMonth(month, inMonth);
+                    Array.Clear(counts, _minCode, _maxCode - _minCode + 1);
                 }
-                foreach (var (day, c) in _wideDays) AddMonth(day, c);
+                _minCode = int.MaxValue;
+                _maxCode = -1;
+                foreach (var (day, c) in _wideDays) AddMonth(MonthKey(day), c);
                 _wideDays.Clear();
             }
             if (_sectionColumn is not null)
@@ -286,12 +312,13 @@ internal static class NativeSearch
             if (Has(FacetFields.Author)) CountAuthors();
         }
 
-        private void AddMonth(long day, long count)
+        private static int MonthKey(long day)
         {
             var date = ArticleDocuments.DateOfDay(day);
-            int key = date.Year * 100 + date.Month;
-            _months[key] = _months.GetValueOrDefault(key) + count;
+            return date.Year * 100 + date.Month;
         }
+
+        private void AddMonth(int key, long count) => _months[key] = _months.GetValueOrDefault(key) + count;
 
         private void CountAuthors()
         {

@@ -105,22 +105,14 @@ internal sealed unsafe class SegmentCore
 
     public long GetNumeric(string field, int doc, long missing)
     {
-        if (!_numerics.TryGetValue(field, out var n)) return missing;
-        byte* p = Dv.Pointer + n.Offset;
-        ulong s;
-        switch (n.Width)
-        {
-            case 1: s = p[doc]; break;
-            case 2: s = Unsafe.ReadUnaligned<ushort>(p + 2L * doc); break;
-            case 4: s = Unsafe.ReadUnaligned<uint>(p + 4L * doc); break;
-            default:
-                long raw = Unsafe.ReadUnaligned<long>(p + 8L * doc);
-                return raw == long.MinValue ? missing : raw;
-        }
-        return s == 0 ? missing : (long)(s - 1) + n.Min;
+        long v = GetNumericValues(field).Get(doc);
+        return v == long.MinValue ? missing : v;
     }
 
     public SortedColumnReader? GetSorted(string field) => _sorted.GetValueOrDefault(field);
+
+    public NumericValues GetNumericValues(string field) =>
+        _numerics.TryGetValue(field, out var n) ? new NumericValues(Dv.Pointer + n.Offset, n.Width, n.Min) : default;
 
     /// <summary>The raw per-doc codes of a numeric column stored 1 or 2 bytes wide (code 0 = missing, else
     /// value = code - 1 + min), so counting over many docs (month facets) indexes an array by code; false for

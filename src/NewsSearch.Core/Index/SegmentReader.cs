@@ -134,6 +134,8 @@ public sealed class SegmentReader : LeafReader
 
     public override long GetNumericValue(string field, int doc, long missing = long.MinValue) => Core.GetNumeric(field, doc, missing);
 
+    public override NumericValues GetNumericValues(string field) => Core.GetNumericValues(field);
+
     public override string? GetSortedValue(string field, int doc)
     {
         var col = Core.GetSorted(field);

@@ -152,6 +152,7 @@ public sealed class NumericRangeQuery(string field, long min, long max) : Query
 
     private sealed class RangeScorer(LeafReader leaf, NumericRangeQuery q, float score) : Scorer
     {
+        private readonly NumericValues _values = leaf.GetNumericValues(q.Field);
         private int _doc = -1;
         public override int DocId => _doc;
         public override int NextDoc() => Advance(_doc + 1);
@@ -160,7 +161,7 @@ public sealed class NumericRangeQuery(string field, long min, long max) : Query
             for (int d = target; d < leaf.MaxDoc; d++)
             {
                 // long.MinValue marks "unknown" and never matches (Min is at least long.MinValue + 1).
-                long v = leaf.GetNumericValue(q.Field, d);
+                long v = _values.Get(d);
                 if (v >= q.Min && v <= q.Max && v != long.MinValue) return _doc = d;
             }
             return _doc = NoMoreDocs;

@@ -66,6 +66,16 @@ public class CliEngineTests(string engineName)
     }
 
     [Test]
+    public void TestServeOnAFolderOfAnotherEngineStopsWithOneLine()
+    {
+        string other = engineName == EngineNames.Native ? EngineNames.Lucene : EngineNames.Native;
+        var r = Run("--engine", other, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.Stderr);
+        Assert.That(r.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain($"uses engine '{engineName}', not '{other}'"));
+    }
+
+    [Test]
     public void TestSearchTakesFiltersSortAndFacets()
     {
         var r = Run("search", "自行车", "--sort", "newest", "--facets", "month,section", "--json");
