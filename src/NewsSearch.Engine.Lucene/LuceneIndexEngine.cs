@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lucene.Net.Codecs;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -113,11 +114,34 @@ public sealed class LuceneIndexEngine : IIndexEngine
             }
             if (problems.Count == 0) problems.Add($"CheckIndex: {status.NumBadSegments} broken segment(s)");
         }
+        // CheckIndex reads the commit but not segments.gen (Lucene falls back to listing the folder when that
+        // hint is bad); a flipped byte there is still damage to report.
+        if (CheckSegmentsGen(dir) is { } genProblem) problems.Add(genProblem);
         long generation = SegmentInfos.GetLastCommitGeneration(dir);
         int numDocs = 0;
         if (status.SegmentInfos is { } infos)
             foreach (var s in infos) numDocs += s.DocCount - s.NumDeleted;
         return new EngineCheckResult(problems.Count == 0, Name, generation, numDocs, problems);
+    }
+
+    private static string? CheckSegmentsGen(LDirectory dir)
+    {
+        string name = IndexFileNames.SEGMENTS_GEN;
+        if (!File.Exists(Path.Combine(((FSDirectory)dir).Directory.FullName, name))) return null;
+        try
+        {
+            using var input = dir.OpenChecksumInput(name, IOContext.READ_ONCE);
+            int format = input.ReadInt32();
+            long gen0 = input.ReadInt64(), gen1 = input.ReadInt64();
+            if (format != SegmentInfos.FORMAT_SEGMENTS_GEN_CURRENT) return $"{name}: unknown format {format}";
+            CodecUtil.CheckFooter(input);
+            if (gen0 != gen1) return $"{name}: its two generations differ ({gen0}, {gen1})";
+            return null;
+        }
+        catch (Exception e) when (e is IOException or CorruptIndexException)
+        {
+            return $"{name}: {e.Message}";
+        }
     }
 
     internal static DirectoryReader OpenReader(LDirectory dir, string folder)
@@ -147,8 +171,7 @@ public sealed class LuceneIndexEngine : IIndexEngine
         if (name is null) return;
         var bytes = new byte[4];
         using (var f = File.OpenRead(Path.Combine(folder, name)))
-            // Lucene 4.8 writes segments_N in place: a shorter one is a commit cut off by a crash, and Lucene's
-            // reader falls back to the previous generation by itself.
+            // A commit cut short by a crash: Lucene falls back to the previous one (and the writer deletes it).
             if (f.Read(bytes, 0, 4) < 4) return;
         int magic = bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3];
         if (magic != global::Lucene.Net.Codecs.CodecUtil.CODEC_MAGIC)

@@ -213,6 +213,10 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
             }
         }
         return new IndexStats(folder, Generation, StoreSequence, AnalysisSignature, reader.MaxDoc, reader.NumDocs,
-            reader.NumDeletedDocs, segments, terms, bytesPerExt, new Dictionary<string, FieldBytes>());
+            reader.NumDeletedDocs, segments, terms, bytesPerExt, new Dictionary<string, FieldBytes>())
+        {
+            Engine = EngineNames.Lucene,
+            Format = LuceneIndexEngine.FormatName,
+        };
     }
 }

@@ -276,6 +276,7 @@ public class LuceneEngineTests
         using var s = w.AcquireSnapshot();
         var stats = s.GetStats(_dir);
         Assert.That(stats.NumDocs, Is.EqualTo(4));
+        Assert.That((stats.Engine, stats.Format), Is.EqualTo(("lucene", "lucene/4.8")));
         Assert.That(stats.Segments, Has.Count.EqualTo(1));
         Assert.That(stats.TotalBytes, Is.GreaterThan(0));
         Assert.That(stats.TermsPerField[NewsFields.BodyGrams], Is.GreaterThan(0));
