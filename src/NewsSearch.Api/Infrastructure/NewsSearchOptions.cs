@@ -1,12 +1,30 @@
 namespace NewsSearch.Api.Infrastructure;
 
-/// <summary>Host settings: `--data`, `--dict`, `--user-dict`, `--admin-key` on the command line, or the NewsSearch section.</summary>
+/// <summary>
+/// Host settings: `--data`, `--dict`, `--user-dict`, `--api-key-file`, `--import-folder` on the command line, or the
+/// NewsSearch configuration section. The API key itself never comes from the command line (see <see cref="ApiKeys"/>).
+/// </summary>
 public sealed class NewsSearchOptions
 {
     public string Data { get; set; } = "index-data";
     public string? Dict { get; set; }
     public string? UserDict { get; set; }
 
-    /// <summary>When set, admin endpoints need header X-Admin-Key with this value; when not, only loopback callers.</summary>
-    public string? AdminKey { get; set; }
+    /// <summary>File holding the API key (first line, trimmed); takes precedence over NEWSSEARCH_API_KEY.</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>The API key from configuration (appsettings or NewsSearch__ApiKey); used when neither a key file nor NEWSSEARCH_API_KEY is set.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>When true, searches and article reads need the API key too (health, OpenAPI and the page stay open).</summary>
+    public bool RequireKeyForReads { get; set; }
+
+    /// <summary>Folder whose page dumps and JSON files POST /api/v1/admin/ingest reads; requests never name a path.</summary>
+    public string? ImportFolder { get; set; }
+
+    /// <summary>Largest request body POST /api/v1/articles takes (bytes); larger ones get 413 payload_too_large.</summary>
+    public long MaxBulkBodyBytes { get; set; } = 32L << 20;
+
+    /// <summary>Largest request body PUT /api/v1/articles/{id} takes (bytes).</summary>
+    public long MaxArticleBodyBytes { get; set; } = 4L << 20;
 }

@@ -384,7 +384,7 @@ public sealed class IndexManager : IDisposable
     /// and switches to it atomically (CURRENT is replaced by rename). Searches keep using the old version until the
     /// switch; its folder is deleted when the last lease on it is released.
     /// </summary>
-    public void Reindex(IProgress<ReindexProgress>? progress = null)
+    public void Reindex(IProgress<ReindexProgress>? progress = null, CancellationToken cancel = default)
     {
         lock (_reindexLock)
         {
@@ -402,6 +402,7 @@ public sealed class IndexManager : IDisposable
                 long total = _store.Count, done = 0;
                 foreach (var stored in _store.ReadAll())
                 {
+                    cancel.ThrowIfCancellationRequested(); // a canceled rebuild is dropped; the live version stays
                     writer.AddDocument(ArticleDocuments.ToDocument(stored.Article));
                     done++;
                     if (progress is not null && (done & 1023) == 0) progress.Report(new ReindexProgress(done, total));
