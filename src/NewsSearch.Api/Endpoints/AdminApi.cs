@@ -62,7 +62,8 @@ public static class AdminApi
         admin.MapGet("/stats", GetStats)
             .WithName("GetIndexStats")
             .WithSummary("Index segments, documents, deletions, terms and bytes per file kind")
-            .WithDescription("What `newssearch stats` prints, for the live index version.");
+            .WithDescription("What `newssearch stats` prints, for the live index version.")
+            .WithResponseExample(200, Examples.Stats);
         return routes;
     }
 

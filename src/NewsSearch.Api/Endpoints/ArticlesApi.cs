@@ -165,7 +165,7 @@ public static class ArticlesApi
 
         var read = ArticleJsonReader.Read(obj.ToJsonString(), SourceName, jsonLines: false);
         if (read.Articles.Count != 1)
-            return InvalidArticles(read.Rejects);
+            return InvalidArticles(read.Rejects, ProblemCodes.InvalidArticle);
         var engine = host.Engine;
         var outcome = engine.Store.Upsert(read.Articles[0]);
         host.NotifyStoreChanged();
@@ -187,7 +187,7 @@ public static class ArticlesApi
 
         var read = ArticleJsonReader.Read(text!, SourceName, lines);
         if (read.Articles.Count == 0 && read.Rejects.Count > 0)
-            return InvalidArticles(read.Rejects);
+            return InvalidArticles(read.Rejects, ProblemCodes.InvalidArticles);
         var engine = host.Engine;
         var outcomes = read.Articles.Count == 0 ? [] : engine.Store.UpsertMany(read.Articles);
         if (read.Articles.Count > 0) host.NotifyStoreChanged();
@@ -225,12 +225,12 @@ public static class ArticlesApi
     private static IReadOnlyList<ArticleRejection> Rejections(IReadOnlyList<IngestReject> rejects) =>
         [.. rejects.Select(r => new ArticleRejection(r.Line, r.Field, r.Reason))];
 
-    private static ProblemHttpResult InvalidArticles(IReadOnlyList<IngestReject> rejects)
+    private static ProblemHttpResult InvalidArticles(IReadOnlyList<IngestReject> rejects, string code)
     {
         if (rejects.Count == 1 && rejects[0].Field == "(json)")
             return Problems.BadRequest(ProblemCodes.InvalidJson, "Invalid JSON", $"Line {rejects[0].Line}: {rejects[0].Reason}.");
-        return Problems.BadRequest(ProblemCodes.InvalidArticles, "No valid article",
-            "No record of the body could be stored; `rejected` says why, by line.", new() { ["rejected"] = Rejections(rejects) });
+        return Problems.BadRequest(code, "No valid article",
+            "No record of the body could be stored; `rejected` says which field is wrong and why, by line.", new() { ["rejected"] = Rejections(rejects) });
     }
 
     private static ProblemHttpResult InvalidJson(JsonException e) =>

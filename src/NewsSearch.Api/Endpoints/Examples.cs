@@ -26,6 +26,12 @@ public static class Examples
         "本月起，公共自行车押金可以在市民中心窗口办理退还。\n工作人员提醒，退卡退费没有时限，市民无需扎堆。", [],
         new ArticleSource("request", 1, 1), 1042);
 
+    public static readonly NewsSearch.Core.Index.IndexStats Stats = new("index-data/index/v1", 42, 200_050, "jieba-news/3 dict:5c1e…", 200_100, 200_000, 100,
+        [new("_a1", 200_100, 200_000, 100, 512_000_000)],
+        new Dictionary<string, long> { ["title"] = 180_000, ["body"] = 1_900_000 },
+        new Dictionary<string, long> { [".tim"] = 40_000_000, [".doc"] = 210_000_000, [".pos"] = 260_000_000, [".nrm"] = 2_000_000 },
+        new Dictionary<string, NewsSearch.Core.Index.FieldBytes> { ["body"] = new(30_000_000, 190_000_000, 240_000_000, 1_000_000) });
+
     public static JobView Job(string kind, string unit) => new("3f2a9c1b7d40", kind, JobState.Running, 120_000, 200_000, unit,
         8_000, 10, new DateTimeOffset(2026, 1, 9, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 9, 8, 0, 1, TimeSpan.Zero),
         null, null, null, "/api/v1/admin/jobs/3f2a9c1b7d40");
