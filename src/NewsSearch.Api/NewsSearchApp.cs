@@ -30,6 +30,8 @@ public static class NewsSearchApp
             // The page ships next to the binaries, so `newssearch serve` finds it from any working folder.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Per-request framework logs cost throughput and say nothing the problem responses and error logs don't.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Configuration.AddCommandLine(args.Where(a => a != "--urls" && !a.StartsWith("--urls=")).ToArray(), SwitchMappings);
         builder.WebHost.ConfigureKestrel(k =>
         {
