@@ -61,6 +61,13 @@ public class SearchApiTests : ApiTestBase
     }
 
     [Test]
+    public async Task TestUnparsableNumberNamesTheParameter()
+    {
+        var problem = await AssertProblem(await Client.GetAsync("/api/v1/search?q=a&pageSize=ten"), HttpStatusCode.BadRequest, "invalid_parameter");
+        Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("'ten' is not a valid value for pageSize."));
+    }
+
+    [Test]
     public async Task TestInvalidQuerySaysWhere()
     {
         var problem = await AssertProblem(await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("自行车 \"押金")), HttpStatusCode.BadRequest, "invalid_query");

@@ -27,6 +27,13 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
             p.Extensions["code"] = ProblemCodes.ForStatus(p.Status ?? context.HttpContext.Response.StatusCode);
     }
 
+    /// <summary>"Failed to bind parameter "Nullable&lt;int&gt; Page" from "abc"." becomes "'abc' is not a valid value for page."</summary>
+    private static string BindingMessage(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "^Failed to bind parameter \"[^\"]* (\\w+)\" from \"(.*)\"\\.$");
+        return m.Success ? $"'{m.Groups[2].Value}' is not a valid value for {char.ToLowerInvariant(m.Groups[1].Value[0])}{m.Groups[1].Value[1..]}." : message;
+    }
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         var (status, code, title, detail) = exception switch
@@ -36,7 +43,7 @@ public sealed class ErrorHandling(IProblemDetailsService problems, ILogger<Error
             IndexUnavailableException u => (503, ProblemCodes.IndexUnavailable, "Index unavailable", u.Message),
             BadHttpRequestException { StatusCode: 413 } => (413, ProblemCodes.PayloadTooLarge, "Payload too large", "The request body is larger than this endpoint takes."),
             BadHttpRequestException { StatusCode: 415 } b => (415, ProblemCodes.UnsupportedMediaType, "Unsupported media type", b.Message),
-            BadHttpRequestException b when b.StatusCode < 500 => (b.StatusCode, b.StatusCode == 400 ? ProblemCodes.InvalidParameter : ProblemCodes.ForStatus(b.StatusCode), "Bad request", b.Message),
+            BadHttpRequestException b when b.StatusCode < 500 => (b.StatusCode, b.StatusCode == 400 ? ProblemCodes.InvalidParameter : ProblemCodes.ForStatus(b.StatusCode), "Bad request", BindingMessage(b.Message)),
             _ => (500, ProblemCodes.InternalError, "Internal error", "The server failed to handle the request; report the traceId to the operators."),
         };
         if (status >= 500 && status != 503)
