@@ -19,7 +19,7 @@ internal sealed class EngineOpenGate
 public sealed class EngineHost : IHostedService, IDisposable
 {
     /// <summary>Writes arriving within this window share one catch-up (and one index commit).</summary>
-    private static readonly TimeSpan WriteBatchWindow = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan WriteBatchWindow = TimeSpan.FromMilliseconds(50);
 
     private readonly IOptions<NewsSearchOptions> _options;
     private readonly ILogger<EngineHost> _logger;
