@@ -55,8 +55,7 @@ public static class NewsSearchApp
 
         var app = builder.Build();
         // Load the key now: a bad key file stops startup with its message instead of failing every write later.
-        var keys = app.Services.GetRequiredService<ApiKeys>();
-        if (!IsOpenApiGenerator)
+        if (!IsOpenApiGenerator && app.Services.GetRequiredService<ApiKeys>() is var keys)
             app.Logger.LogInformation(keys.IsConfigured ? "API key from the {Source}" : "No API key configured: writes and admin answer 403 api_key_not_configured",
                 keys.Source);
         app.UseExceptionHandler();

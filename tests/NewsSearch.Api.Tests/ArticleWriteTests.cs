@@ -125,6 +125,17 @@ public class ArticleWriteTests : ApiTestBase
         Assert.That(await EventuallyAsync("撤稿测试", ids => !ids.Contains("recall")), Is.True, "gone from results");
         await AssertProblem(await Client.GetAsync("/api/v1/articles/recall"), HttpStatusCode.NotFound, "not_found");
         await AssertProblem(await Keyed.DeleteAsync("/api/v1/articles/recall"), HttpStatusCode.NotFound, "not_found");
+
+        // The store keeps a tombstone for the index's change feed, but not the text.
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Factory.DataFolder, "store.db")};Pooling=False"))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT title || body FROM articles WHERE id = 'recall'";
+            Assert.That(cmd.ExecuteScalar(), Is.EqualTo(""));
+        }
+        var again = await Keyed.PutAsync("/api/v1/articles/recall", Body("""{"title":"撤稿测试文章","body":"这篇稿件将被撤下。"}"""));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Created), "a taken-down id comes back as new");
     }
 }
 
