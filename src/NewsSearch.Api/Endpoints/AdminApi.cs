@@ -18,17 +18,15 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireApiKey()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var admin = routes.MapGroup("/api/v1/admin").WithTags("Admin").RequireApiKey().WithCommonProblems()
+            .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapPost("/reindex", StartReindex)
             .WithName("StartReindex")
             .WithSummary("Start rebuilding the index from the article store")
             .WithDescription("Starts a background job that builds a new index version from every stored article and switches to it "
                 + "atomically; searches use the old version until the switch. Answers 202 with the job's URL in Location; "
                 + "while a reindex runs, another is refused with 409 reindex_already_running and a link to the running job.")
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesApiProblem(StatusCodes.Status409Conflict)
             .WithResponseExample(202, Examples.Job(ReindexKind, "documents"));
         admin.MapPost("/ingest", StartIngest)
             .WithName("StartIngest")
@@ -37,7 +35,7 @@ public static class AdminApi
                 + "in the server's configured import folder (NewsSearch:ImportFolder or `serve --import-folder`) into the store, "
                 + "as `newssearch ingest` does; the index follows within a second. The request names no path. "
                 + "409 import_folder_not_configured when the server has no import folder, 409 ingest_already_running while one runs.")
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesApiProblem(StatusCodes.Status409Conflict)
             .WithResponseExample(202, Examples.Job(IngestKind, "bytes"));
         admin.MapGet("/jobs", ListJobs)
             .WithName("ListJobs")
@@ -49,15 +47,15 @@ public static class AdminApi
             .WithSummary("One background job: state, progress (done/total, rate, ETA) and error")
             .WithDescription("States: queued, running, succeeded, failed (error says why), canceled. Done and total count "
                 + "documents for a reindex and bytes for an ingest; an ingest that ended also carries its counts and rejects.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesApiProblem(StatusCodes.Status404NotFound)
             .WithResponseExample(200, Examples.Job(ReindexKind, "documents"));
         admin.MapDelete("/jobs/{id}", CancelJob)
             .WithName("CancelJob")
             .WithSummary("Cancel a queued or running job")
             .WithDescription("Asks the job to stop; it ends as canceled shortly after (a canceled reindex leaves the live index as it was; "
                 + "a canceled ingest keeps what it had stored). 409 job_not_running for a job that already ended.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesApiProblem(StatusCodes.Status404NotFound)
+            .ProducesApiProblem(StatusCodes.Status409Conflict)
             .WithResponseExample(202, Examples.Job(ReindexKind, "documents"));
         admin.MapGet("/stats", GetStats)
             .WithName("GetIndexStats")

@@ -20,7 +20,8 @@ public static class AnalyzeApi
 
     public static IEndpointRouteBuilder MapAnalyzeApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1").WithTags("Analysis").ApiKeyForReads().WithCommonProblems();
+        var api = routes.MapGroup("/api/v1").WithTags("Analysis").ApiKeyForReads().WithCommonProblems()
+            .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/analyze", Analyze)
             .WithName("Analyze")
             .WithSummary("Tokens with offsets, positions and types for each field")

@@ -85,7 +85,8 @@ public static class ArticlesApi
 
     public static IEndpointRouteBuilder MapArticlesApi(this IEndpointRouteBuilder routes)
     {
-        var reads = routes.MapGroup("/api/v1/articles").WithTags("Articles").ApiKeyForReads().WithCommonProblems();
+        var reads = routes.MapGroup("/api/v1/articles").WithTags("Articles").ApiKeyForReads().WithCommonProblems()
+            .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
         reads.MapGet("/{id}", GetArticle)
             .WithName("GetArticle")
             .WithSummary("One article by id, as stored")
@@ -95,7 +96,7 @@ public static class ArticlesApi
             .WithResponseExample(200, Examples.Article);
 
         var writes = routes.MapGroup("/api/v1/articles").WithTags("Articles").RequireApiKey().WithCommonProblems()
-            .ProducesApiProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
+            .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
         writes.MapPut("/{id}", PutArticle)
             .WithName("PutArticle")
             .WithSummary("Create or replace one article")

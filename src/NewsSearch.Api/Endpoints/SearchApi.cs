@@ -19,7 +19,8 @@ public static class SearchApi
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1").WithTags("Search").ApiKeyForReads().WithCommonProblems();
+        var api = routes.MapGroup("/api/v1").WithTags("Search").ApiKeyForReads().WithCommonProblems()
+            .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/search", Search)
             .WithName("Search")
             .WithSummary("Ranked, highlighted search over articles")

@@ -92,12 +92,14 @@ public static class ApiKeyPolicy
 {
     /// <summary>Writes and admin: the API key is always needed.</summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ApiKeyRequirement(true)).AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new ApiKeyRequirement(true))
+            .ProducesApiProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden).AddEndpointFilter(async (context, next) =>
             context.HttpContext.RequestServices.GetRequiredService<ApiKeys>().Check(context.HttpContext) ?? await next(context));
 
     /// <summary>Reads: open unless the host runs with NewsSearch:RequireKeyForReads.</summary>
     public static TBuilder ApiKeyForReads<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ApiKeyRequirement(false)).AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new ApiKeyRequirement(false))
+            .ProducesApiProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden).AddEndpointFilter(async (context, next) =>
         {
             var services = context.HttpContext.RequestServices;
             if (!services.GetRequiredService<IOptions<NewsSearchOptions>>().Value.RequireKeyForReads) return await next(context);
