@@ -27,6 +27,7 @@ foreach (var c in AnalysisCommands.Create(globals)) root.Subcommands.Add(c);
 foreach (var c in IndexCommands.Create(globals)) root.Subcommands.Add(c);
 foreach (var c in SearchCommands.Create(globals)) root.Subcommands.Add(c);
 foreach (var c in ServeCommand.Create(globals)) root.Subcommands.Add(c);
+root.Subcommands.Add(ArticleCommands.CreateDelete(globals));
 foreach (var c in IngestCommands.CreateBench(globals)) bench.Subcommands.Add(c);
 foreach (var c in AnalysisCommands.CreateBench(globals)) bench.Subcommands.Add(c);
 foreach (var c in IndexCommands.CreateBench(globals)) bench.Subcommands.Add(c);

@@ -21,25 +21,19 @@ public class ApiBasicsTests(string engineName) : ApiTestBase(engineName)
     [Test]
     public async Task TestMissingArticleIsProblem404()
     {
-        var res = await Client.GetAsync("/api/v1/articles/no-such-id");
-        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        await AssertProblem(await Client.GetAsync("/api/v1/articles/no-such-id"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Test]
     public async Task TestUnknownRouteIsProblem404()
     {
-        var res = await Client.GetAsync("/api/v1/nothing-here");
-        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        await AssertProblem(await Client.GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Test]
     public async Task TestWrongMethodIsProblem405()
     {
-        var res = await Client.PostAsync("/api/v1/search?q=a", null);
-        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
-        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        await AssertProblem(await Client.PostAsync("/api/v1/search?q=a", null), HttpStatusCode.MethodNotAllowed, "method_not_allowed");
     }
 
     [Test]
@@ -111,47 +105,17 @@ public class ApiBasicsTests(string engineName) : ApiTestBase(engineName)
         string other = EngineName == EngineNames.Native ? EngineNames.Lucene : EngineNames.Native;
         using var factory = new NewsSearchFactory { Engine = other };
         new DataFolderInfo(EngineName, "jieba").Write(factory.DataFolder);
-        var e = Assert.Throws<DataFolderMismatchException>(() => factory.CreateClient())!;
+        // The engine opens in the background: the host stays unready and logs why.
+        var e = Assert.Throws<InvalidOperationException>(() => factory.CreateClient())!;
         Assert.That(e.Message, Does.Contain($"uses engine '{EngineName}', not '{other}'"));
     }
 
     [Test]
     public async Task TestAdminStatsNameTheEngine()
     {
-        var stats = await Client.GetFromJsonAsync<JsonElement>("/api/v1/admin/stats");
+        var stats = await Keyed.GetFromJsonAsync<JsonElement>("/api/v1/admin/stats");
         Assert.That(stats.GetProperty("engine").GetString(), Is.EqualTo(EngineName));
         Assert.That(stats.GetProperty("format").GetString(), Does.StartWith(EngineName + "/"));
         Assert.That(stats.GetProperty("numDocs").GetInt32(), Is.EqualTo(3));
-    }
-
-    [Test]
-    public async Task TestAdminNeedsKeyWhenConfigured()
-    {
-        using var factory = new NewsSearchFactory(TestArticles.All) { AdminKey = "s3cret", Engine = EngineName };
-        using var client = factory.CreateClient();
-        var denied = await client.PostAsync("/api/v1/admin/reindex", null);
-        Assert.That(denied.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That(denied.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        using var req = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/reindex");
-        req.Headers.Add("X-Admin-Key", "s3cret");
-        var accepted = await client.SendAsync(req);
-        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-    }
-
-    [Test]
-    public async Task TestReindexKeepsServingAndFinishes()
-    {
-        // The test server's caller has no remote address, which the admin policy treats as local.
-        var res = await Client.PostAsync("/api/v1/admin/reindex", null);
-        Assert.That(res.StatusCode, Is.AnyOf(HttpStatusCode.Accepted, HttpStatusCode.Conflict));
-        for (int i = 0; i < 200; i++)
-        {
-            var search = await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("公共自行车"));
-            Assert.That(search.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            var status = await Client.GetFromJsonAsync<JsonElement>("/api/v1/admin/reindex");
-            if (!status.GetProperty("running").GetBoolean()) return;
-            await Task.Delay(50);
-        }
-        Assert.Fail("reindex of three articles did not finish in 10 s");
     }
 }

@@ -47,27 +47,49 @@ public class SearchApiTests(string engineName) : ApiTestBase(engineName)
         Assert.That(body, Does.Contain("<mark>"));
     }
 
-    [TestCase("/api/v1/search", "Missing query")]
-    [TestCase("/api/v1/search?q=%20", "Missing query")]
-    [TestCase("/api/v1/search?q=a&page=0", "Invalid page")]
-    [TestCase("/api/v1/search?q=a&pageSize=1000", "Invalid page size")]
-    [TestCase("/api/v1/search?q=%22unclosed", "Invalid query")]
-    public async Task TestBadInputIsProblemDetails(string url, string title)
+    [TestCase("/api/v1/search", "missing_query")]
+    [TestCase("/api/v1/search?q=%20", "missing_query")]
+    [TestCase("/api/v1/search?q=a&page=0", "page_out_of_range")]
+    [TestCase("/api/v1/search?q=a&page=2000&pageSize=10", "page_out_of_range")]
+    [TestCase("/api/v1/search?q=a&pageSize=1000", "invalid_parameter")]
+    [TestCase("/api/v1/search?q=a&pageSize=0", "invalid_parameter")]
+    [TestCase("/api/v1/search?q=a&page=abc", "invalid_parameter")]
+    [TestCase("/api/v1/search?q=%22unclosed", "invalid_query")]
+    [TestCase("/api/v1/analyze", "missing_text")]
+    public async Task TestBadInputIsProblemWithCode(string url, string code)
     {
-        var res = await Client.GetAsync(url);
-        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        var problem = await res.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.That(problem.GetProperty("title").GetString(), Is.EqualTo(title));
-        Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo(400));
+        await AssertProblem(await Client.GetAsync(url), HttpStatusCode.BadRequest, code);
     }
 
     [Test]
-    public async Task TestUnparsablePageIsProblemDetails()
+    public async Task TestUnparsableNumberNamesTheParameter()
     {
-        var res = await Client.GetAsync("/api/v1/search?q=a&page=abc");
-        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(res.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = await AssertProblem(await Client.GetAsync("/api/v1/search?q=a&pageSize=ten"), HttpStatusCode.BadRequest, "invalid_parameter");
+        Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("'ten' is not a valid value for pageSize."));
+    }
+
+    [Test]
+    public async Task TestInvalidQuerySaysWhere()
+    {
+        var problem = await AssertProblem(await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("自行车 \"押金")), HttpStatusCode.BadRequest, "invalid_query");
+        Assert.That(problem.GetProperty("position").GetInt32(), Is.GreaterThanOrEqualTo(0));
+    }
+
+    [Test]
+    public async Task TestThousandCharacterChineseQueryIsANormalRequest()
+    {
+        string query = string.Concat(Enumerable.Repeat("公共自行车押金退还", 112))[..SearchRequest.MaxQueryLength];
+        var res = await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(query));
+        Assert.That(res.StatusCode, Is.EqualTo(HttpStatusCode.OK), await res.Content.ReadAsStringAsync());
+        var tooLong = await Client.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString(query + "车"));
+        await AssertProblem(tooLong, HttpStatusCode.BadRequest, "query_too_long");
+    }
+
+    [Test]
+    public async Task TestTooLongAnalyzeTextIsProblem()
+    {
+        var res = await Client.GetAsync("/api/v1/analyze?text=" + new string('a', 10_001));
+        await AssertProblem(res, HttpStatusCode.BadRequest, "text_too_long");
     }
 
     [Test]

@@ -33,31 +33,26 @@ public static class SearchApi
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1").WithTags("Search");
+        var api = routes.MapGroup("/api/v1").WithTags("Search").ApiKeyForReads().WithCommonProblems()
+            .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/search", Search)
             .WithName("Search")
             .WithSummary("Ranked, highlighted search over articles")
-            .WithDescription("BM25 over titles (boosted) and bodies; snippets are HTML-escaped with <mark> around matches.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithDescription("BM25 over titles (boosted) and bodies; snippets are HTML-escaped with <mark> around matches. "
+                + "400 codes: missing_query, query_too_long (over 1,000 characters), invalid_query (syntax; `position` says where), "
+                + "invalid_parameter (pageSize outside 1 to 100, or not a number; a bad from/to day, from after to, an unknown sort, kind or facet), page_out_of_range (page below 1, or page × pageSize over 10,000).")
+            .ProducesApiProblem(StatusCodes.Status400BadRequest)
+            .WithParameterExamples(("q", "公共自行车 押金"), ("page", 1), ("pageSize", 10))
+            .WithResponseExample(200, Examples.Search);
         return routes;
     }
 
     internal static Results<Ok<SearchResponse>, ProblemHttpResult> Search(
         [AsParameters] SearchParameters p, EngineHost host)
     {
-        string query = p.Q?.Trim() ?? "";
-        int page = p.Page ?? 1, pageSize = p.PageSize ?? 10;
-        if (query.Length == 0)
-            return Problems.BadRequest("Missing query", "Give a query in the q parameter, e.g. /api/v1/search?q=公共自行车.");
-        if (query.Length > SearchRequest.MaxQueryLength)
-            return Problems.BadRequest("Query too long", $"A query may have at most {SearchRequest.MaxQueryLength} characters.");
-        if (page < 1)
-            return Problems.BadRequest("Invalid page", "page starts at 1.");
-        if (pageSize is < 1 or > SearchRequest.MaxPageSize)
-            return Problems.BadRequest("Invalid page size", $"pageSize must be between 1 and {SearchRequest.MaxPageSize}.");
         try
         {
-            return TypedResults.Ok(host.Engine.Search(new SearchRequest(query, page, pageSize)
+            var request = new SearchRequest(p.Q?.Trim() ?? "", p.Page ?? 1, p.PageSize ?? 10)
             {
                 From = SearchFilters.ParseDay(p.From, "from"),
                 To = SearchFilters.ParseDay(p.To, "to"),
@@ -66,15 +61,16 @@ public static class SearchApi
                 Kind = p.Kind,
                 Sort = SearchFilters.ParseSort(p.Sort),
                 Facets = SearchFilters.ParseFacets(p.Facets),
-            }));
+            };
+            return TypedResults.Ok(host.Engine.Search(request));
         }
-        catch (ArgumentException e)
+        catch (SearchRequestException e)
         {
-            return Problems.BadRequest("Invalid search parameters", e.Message);
+            return Problems.BadRequest(e.Code, "Invalid search request", e.Message);
         }
         catch (QueryParseException e)
         {
-            return Problems.BadRequest("Invalid query", e.Message, e.Position >= 0 ? new() { ["position"] = e.Position } : null);
+            return Problems.BadRequest(ProblemCodes.InvalidQuery, "Invalid query", e.Message, e.Position >= 0 ? new() { ["position"] = e.Position } : null);
         }
     }
 }

@@ -20,7 +20,15 @@ public sealed class ImportFolderWatcher(IOptions<NewsSearchOptions> options, Eng
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        if (string.IsNullOrWhiteSpace(options.Value.ImportFolder)) return;
+        if (string.IsNullOrWhiteSpace(options.Value.ImportFolder) || !options.Value.WatchImportFolder) return;
+        Directory.CreateDirectory(options.Value.ImportFolder); // there to drop files into at once
+        // The engine opens in the background; the store is there once it is.
+        while (!host.IsReady)
+        {
+            if (host.Failed) return;
+            try { await Task.Delay(TimeSpan.FromMilliseconds(200), stop); }
+            catch (OperationCanceledException) { return; }
+        }
         var folder = new ImportFolder(options.Value.ImportFolder, host.Engine.Store);
         Folder = folder;
         using var watcher = new FileSystemWatcher(folder.Folder)

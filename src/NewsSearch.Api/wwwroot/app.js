@@ -21,6 +21,19 @@ function meta(hit) {
   return [hit.publishedAt, hit.section, (hit.authors ?? []).join(" ")].filter(Boolean).join(" · ");
 }
 
+// When the server keys reads (RequireKeyForReads), ask once for the API key and keep it for this tab only.
+async function api(url) {
+  const headers = {};
+  const key = sessionStorage.getItem("newssearch-api-key");
+  if (key) headers["X-Api-Key"] = key;
+  const res = await fetch(url, { headers });
+  if ((res.status === 401 || res.status === 403) && (await res.clone().json().catch(() => ({}))).code?.endsWith("api_key")) {
+    const given = prompt("此服务需要 API 密钥(X-Api-Key):");
+    if (given) { sessionStorage.setItem("newssearch-api-key", given); return fetch(url, { headers: { "X-Api-Key": given } }); }
+  }
+  return res;
+}
+
 async function problemText(res) {
   try { const p = await res.json(); return [p.title, p.detail].filter(Boolean).join(":"); }
   catch { return `HTTP ${res.status}`; }
@@ -35,7 +48,7 @@ async function search() {
   status.textContent = "搜索中…";
   const url = `api/v1/search?q=${encodeURIComponent(state.q)}&page=${state.page}&pageSize=${state.pageSize}`;
   let res;
-  try { res = await fetch(url); } catch (e) { status.textContent = `无法连接服务器:${e}`; status.classList.add("error"); return; }
+  try { res = await api(url); } catch (e) { status.textContent = `无法连接服务器:${e}`; status.classList.add("error"); return; }
   if (!res.ok) { status.textContent = await problemText(res); status.classList.add("error"); return; }
   const data = await res.json();
   status.textContent = data.totalHits === 0
@@ -70,7 +83,7 @@ async function search() {
 }
 
 async function openArticle(id) {
-  const res = await fetch(`api/v1/articles/${encodeURIComponent(id)}`);
+  const res = await api(`api/v1/articles/${encodeURIComponent(id)}`);
   if (!res.ok) { $("status").textContent = await problemText(res); $("status").classList.add("error"); return; }
   const a = await res.json();
   $("a-title").textContent = a.title;

@@ -17,18 +17,27 @@ public static class ServeCommand
             Description = "Addresses to listen on",
             DefaultValueFactory = _ => "http://127.0.0.1:5080",
         };
-        var adminKey = new Option<string?>("--admin-key") { Description = "Key for admin endpoints (X-Admin-Key); without it only local callers" };
-        var importFolder = new Option<string?>("--import-folder") { Description = "Ingest pages and article files dropped into this folder (moved to done/ or failed/)" };
-        var serve = new Command("serve", "Start the REST API and the newsroom page") { urls, adminKey, importFolder };
+        var apiKeyFile = new Option<string?>("--api-key-file")
+        {
+            Description = "File whose first line is the API key for writes and admin (X-Api-Key); else NEWSSEARCH_API_KEY. Never the key itself on the command line",
+        };
+        var importFolder = new Option<string?>("--import-folder") { Description = "Import folder: pages and article files dropped here are ingested within seconds (moved to done/ or failed/); POST /api/v1/admin/ingest runs the same pass" };
+        var keyedReads = new Option<bool>("--require-key-for-reads") { Description = "Searches and article reads need the API key too" };
+        var serve = new Command("serve", "Start the REST API and the newsroom page") { urls, apiKeyFile, importFolder, keyedReads };
         serve.SetAction(async (r, ct) =>
         {
             var args = new List<string> { "--data", globals.DataFolder(r), "--urls", r.GetValue(urls)! };
             if (r.GetValue(globals.Dictionary) is { } dict) args.AddRange(["--dict", Path.GetFullPath(dict)]);
             if (r.GetValue(globals.UserDictionary) is { } user) args.AddRange(["--user-dict", Path.GetFullPath(user)]);
-            if (r.GetValue(adminKey) is { } key) args.AddRange(["--admin-key", key]);
             if (r.GetValue(globals.Engine) is { } engine) args.AddRange(["--engine", engine]);
             if (r.GetValue(globals.Analysis) is { } wordAnalysis) args.AddRange(["--analysis", wordAnalysis]);
-            if (r.GetValue(importFolder) is { } import) args.AddRange(["--import-folder", Path.GetFullPath(import)]);
+            if (r.GetValue(apiKeyFile) is { } keyFile) args.AddRange(["--api-key-file", Path.GetFullPath(keyFile)]);
+            if (r.GetValue(importFolder) is { } import)
+            {
+                if (!Directory.Exists(import)) throw new CliException($"no such import folder: {import}");
+                args.AddRange(["--import-folder", Path.GetFullPath(import)]);
+            }
+            if (r.GetValue(keyedReads)) args.AddRange(["--require-key-for-reads", "true"]);
             // Check the dictionary first (cached: milliseconds) so its error is one line, not a failed host's log.
             AnalysisCommands.LoadAnalysis(globals, r);
             WebApplication app;

@@ -444,7 +444,7 @@ public sealed class IndexManager : IDisposable
     /// switch; its folder is deleted when the last lease on it is released. With <paramref name="engine"/> the new
     /// version is written by that engine (converting the folder), and the manager goes on with it.
     /// </summary>
-    public void Reindex(IProgress<ReindexProgress>? progress = null, IIndexEngine? engine = null)
+    public void Reindex(IProgress<ReindexProgress>? progress = null, IIndexEngine? engine = null, CancellationToken cancel = default)
     {
         lock (_reindexLock)
         {
@@ -462,6 +462,7 @@ public sealed class IndexManager : IDisposable
                 long total = _store.Count, done = 0;
                 foreach (var stored in _store.ReadAll())
                 {
+                    cancel.ThrowIfCancellationRequested(); // a canceled rebuild is dropped; the live version stays
                     writer.Add(ArticleDocuments.ToDocument(stored.Article));
                     done++;
                     if (progress is not null && (done & 1023) == 0) progress.Report(new ReindexProgress(done, total));

@@ -79,15 +79,15 @@ public sealed partial class NewsSearcher
     public static void Validate(SearchRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Query))
-            throw new ArgumentException("The query must not be empty.");
+            throw new SearchRequestException(SearchRequestException.MissingQuery, "The query must not be empty.");
         if (request.Query.Length > SearchRequest.MaxQueryLength)
-            throw new ArgumentException($"The query is {request.Query.Length} characters long; at most {SearchRequest.MaxQueryLength} are allowed.");
+            throw new SearchRequestException(SearchRequestException.QueryTooLong, $"The query is {request.Query.Length} characters long; at most {SearchRequest.MaxQueryLength} are allowed.");
         if (request.Page < 1)
-            throw new ArgumentException($"page must be at least 1 (got {request.Page}).");
+            throw new SearchRequestException(SearchRequestException.PageOutOfRange, $"page must be at least 1 (got {request.Page}).");
         if (request.PageSize < 1 || request.PageSize > SearchRequest.MaxPageSize)
-            throw new ArgumentException($"pageSize must be between 1 and {SearchRequest.MaxPageSize} (got {request.PageSize}).");
+            throw new SearchRequestException(SearchRequestException.InvalidParameter, $"pageSize must be between 1 and {SearchRequest.MaxPageSize} (got {request.PageSize}).");
         if ((long)request.Page * request.PageSize > MaxResultWindow)
-            throw new ArgumentException($"page × pageSize must be at most {MaxResultWindow} (got page {request.Page}, pageSize {request.PageSize}).");
+            throw new SearchRequestException(SearchRequestException.PageOutOfRange, $"page × pageSize must be at most {MaxResultWindow} (got page {request.Page}, pageSize {request.PageSize}).");
         SearchFilters.Validate(request);
     }
 }

@@ -22,7 +22,7 @@ public static class SearchFilters
         null or "" or "relevance" => HitOrder.Relevance,
         "newest" => HitOrder.Newest,
         "oldest" => HitOrder.Oldest,
-        _ => throw new ArgumentException($"Unknown sort '{sort}': use one of {string.Join(", ", SortNames)}."),
+        _ => throw new SearchRequestException(SearchRequestException.InvalidParameter, $"Unknown sort '{sort}': use one of {string.Join(", ", SortNames)}."),
     };
 
     /// <summary>Comma-separated facet names (month, author, section); <see cref="ArgumentException"/> for others.</summary>
@@ -37,7 +37,7 @@ public static class SearchFilters
                 "month" => FacetFields.Month,
                 "author" => FacetFields.Author,
                 "section" => FacetFields.Section,
-                _ => throw new ArgumentException($"Unknown facet '{raw}': use any of {string.Join(", ", FacetNames)}, comma-separated."),
+                _ => throw new SearchRequestException(SearchRequestException.InvalidParameter, $"Unknown facet '{raw}': use any of {string.Join(", ", FacetNames)}, comma-separated."),
             };
         }
         return result;
@@ -49,20 +49,20 @@ public static class SearchFilters
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.None, out var d)) return d;
-        throw new ArgumentException($"{name} must be a day like 2026-05-30 (got '{value}').");
+        throw new SearchRequestException(SearchRequestException.InvalidParameter, $"{name} must be a day like 2026-05-30 (got '{value}').");
     }
 
     public static void Validate(SearchRequest request)
     {
         if (request.From is { } from && request.To is { } to && from > to)
-            throw new ArgumentException($"from ({from:yyyy-MM-dd}) is after to ({to:yyyy-MM-dd}).");
-        if (request.Author is { } a && a.Trim().Length == 0) throw new ArgumentException("author must not be blank.");
-        if (request.Section is { } s && s.Trim().Length == 0) throw new ArgumentException("section must not be blank.");
+            throw new SearchRequestException(SearchRequestException.InvalidParameter, $"from ({from:yyyy-MM-dd}) is after to ({to:yyyy-MM-dd}).");
+        if (request.Author is { } a && a.Trim().Length == 0) throw new SearchRequestException(SearchRequestException.InvalidParameter, "author must not be blank.");
+        if (request.Section is { } s && s.Trim().Length == 0) throw new SearchRequestException(SearchRequestException.InvalidParameter, "section must not be blank.");
         if (request.Kind is { } k && !KindNames.Contains(k.Trim().ToLowerInvariant()))
-            throw new ArgumentException($"Unknown kind '{k}': use one of {string.Join(", ", KindNames)}.");
-        if (!Enum.IsDefined(request.Sort)) throw new ArgumentException($"Unknown sort {request.Sort}.");
+            throw new SearchRequestException(SearchRequestException.InvalidParameter, $"Unknown kind '{k}': use one of {string.Join(", ", KindNames)}.");
+        if (!Enum.IsDefined(request.Sort)) throw new SearchRequestException(SearchRequestException.InvalidParameter, $"Unknown sort {request.Sort}.");
         if ((request.Facets & ~(FacetFields.Month | FacetFields.Author | FacetFields.Section)) != 0)
-            throw new ArgumentException($"Unknown facets {request.Facets}.");
+            throw new SearchRequestException(SearchRequestException.InvalidParameter, $"Unknown facets {request.Facets}.");
     }
 
     /// <summary>The request's filters as one non-scoring conjunction, or null when it has none.</summary>

@@ -108,7 +108,7 @@ public sealed class ArticleStore : IDisposable
                 {
                     if (r.Read())
                     {
-                        exists = true;
+                        exists = r.GetInt64(1) == 0; // a taken-down id comes back as new
                         if (r.GetString(0) == hash && r.GetInt64(1) == 0) { outcomes[i] = UpsertOutcome.Unchanged; continue; }
                     }
                 }
@@ -330,7 +330,12 @@ public sealed class ArticleStore : IDisposable
             long seq = MaxSequence(db, tx) + 1;
             using var cmd = db.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = "UPDATE articles SET deleted = 1, seq = $seq, updated_at = $u WHERE id = $id AND deleted = 0";
+            // A takedown: the tombstone keeps only id and sequence (for the index's change feed), not the text.
+            cmd.CommandText = """
+                UPDATE articles SET deleted = 1, seq = $seq, updated_at = $u, title = '', subtitle = NULL, kicker = NULL,
+                  reporters = '[]', correspondents = '[]', editor = NULL, body = '', captions = '[]', content_hash = ''
+                WHERE id = $id AND deleted = 0
+                """;
             cmd.Parameters.AddWithValue("$seq", seq);
             cmd.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToString("O"));
             cmd.Parameters.AddWithValue("$id", id);

@@ -70,6 +70,26 @@ public class CliTests
     }
 
     [Test]
+    public void TestDeleteTakesArticlesOutOfStoreAndIndex()
+    {
+        string file = Path.Combine(_data, "two.jsonl");
+        File.WriteAllText(file, "{\"id\":\"d1\",\"title\":\"湿地公园开园\",\"body\":\"湿地公园今天开园。\"}\n"
+            + "{\"id\":\"d2\",\"title\":\"湿地公园增设步道\",\"body\":\"新步道全长五公里。\"}\n");
+        Assert.That(Run("ingest", file).ExitCode, Is.EqualTo(0));
+        var deleted = Run("delete", "d1");
+        Assert.That(deleted.ExitCode, Is.EqualTo(0), deleted.Stderr);
+        Assert.That(deleted.Stdout, Does.Contain("deleted d1"));
+        Assert.That(Run("count").Stdout.Trim(), Is.EqualTo("1"));
+        Assert.That(Run("search", "湿地公园").Stdout, Does.Contain("1 hits"));
+        AssertUserError(Run("delete", "d2", "nope"), "no article with id nope (the other 1 were deleted)");
+        Assert.That(Run("count").Stdout.Trim(), Is.EqualTo("0"));
+    }
+
+    [Test]
+    public void TestServeWithUnreadableKeyFileStopsWithOneLine() =>
+        AssertUserError(Run("serve", "--urls", "http://127.0.0.1:0", "--api-key-file", "/nonexistent/key"), "/nonexistent/key");
+
+    [Test]
     public void TestIngestAndSearchWorkWhileAServerHoldsTheIndex()
     {
         string samples = Path.Combine(Ingest.TestPaths.RepoRoot, "index-data", "samples");

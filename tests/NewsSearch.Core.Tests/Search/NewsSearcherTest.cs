@@ -86,7 +86,7 @@ public class NewsSearcherTest
     [TestCase("经济", 1000, 100, "page")]
     public void TestBadRequestsAreArgumentErrors(string q, int page, int size, string messagePart)
     {
-        var e = Assert.Throws<ArgumentException>(() => _searcher.Search(_reader, _store, new SearchRequest(q, page, size)));
+        var e = Assert.Throws<SearchRequestException>(() => _searcher.Search(_reader, _store, new SearchRequest(q, page, size)));
         Assert.That(e!.Message, Does.Contain(messagePart));
     }
 
@@ -94,7 +94,7 @@ public class NewsSearcherTest
     public void TestTooLongQueryIsRefused()
     {
         var q = new string('经', SearchRequest.MaxQueryLength + 1);
-        Assert.Throws<ArgumentException>(() => _searcher.Search(_reader, _store, new SearchRequest(q)));
+        Assert.That(Assert.Throws<SearchRequestException>(() => _searcher.Search(_reader, _store, new SearchRequest(q)))!.Code, Is.EqualTo(SearchRequestException.QueryTooLong));
     }
 
     [Test]

@@ -191,11 +191,11 @@ public class RealIndexSearchesTest(string engineName)
     [Test]
     public void TestBadFiltersAreClearErrors()
     {
-        var e = Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All) { From = new DateOnly(2026, 2, 1), To = new DateOnly(2026, 1, 1) }))!;
+        var e = Assert.Throws<SearchRequestException>(() => Search(new SearchRequest(All) { From = new DateOnly(2026, 2, 1), To = new DateOnly(2026, 1, 1) }))!;
         Assert.That(e.Message, Does.Contain("from (2026-02-01) is after to (2026-01-01)"));
-        Assert.That(Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All) { Kind = "letter" }))!.Message, Does.Contain("Unknown kind 'letter'"));
-        Assert.That(Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All) { Author = " " }))!.Message, Does.Contain("author must not be blank"));
-        Assert.That(Assert.Throws<ArgumentException>(() => Search(new SearchRequest(All, 200, 100) { Sort = HitOrder.Newest }))!.Message,
+        Assert.That(Assert.Throws<SearchRequestException>(() => Search(new SearchRequest(All) { Kind = "letter" }))!.Message, Does.Contain("Unknown kind 'letter'"));
+        Assert.That(Assert.Throws<SearchRequestException>(() => Search(new SearchRequest(All) { Author = " " }))!.Message, Does.Contain("author must not be blank"));
+        Assert.That(Assert.Throws<SearchRequestException>(() => Search(new SearchRequest(All, 200, 100) { Sort = HitOrder.Newest }))!.Message,
             Does.Contain("at most 10000"), "deep pages stay capped for every order");
     }
 

@@ -15,7 +15,7 @@ public class SearchFiltersTest
 
     [Test]
     public void TestUnknownSortNamesTheKnownOnes() =>
-        Assert.That(Assert.Throws<ArgumentException>(() => SearchFilters.ParseSort("best"))!.Message,
+        Assert.That(Assert.Throws<SearchRequestException>(() => SearchFilters.ParseSort("best"))!.Message,
             Is.EqualTo("Unknown sort 'best': use one of relevance, newest, oldest."));
 
     [Test]
@@ -23,7 +23,7 @@ public class SearchFiltersTest
     {
         Assert.That(SearchFilters.ParseFacets("month, author,,Section"), Is.EqualTo(FacetFields.Month | FacetFields.Author | FacetFields.Section));
         Assert.That(SearchFilters.ParseFacets(null), Is.EqualTo(FacetFields.None));
-        Assert.That(Assert.Throws<ArgumentException>(() => SearchFilters.ParseFacets("month,color"))!.Message, Does.StartWith("Unknown facet 'color'"));
+        Assert.That(Assert.Throws<SearchRequestException>(() => SearchFilters.ParseFacets("month,color"))!.Message, Does.StartWith("Unknown facet 'color'"));
     }
 
     [Test]
@@ -31,7 +31,7 @@ public class SearchFiltersTest
     {
         Assert.That(SearchFilters.ParseDay("2026-05-30", "from"), Is.EqualTo(new DateOnly(2026, 5, 30)));
         Assert.That(SearchFilters.ParseDay(null, "from"), Is.Null);
-        Assert.That(Assert.Throws<ArgumentException>(() => SearchFilters.ParseDay("30.5.2026", "to"))!.Message,
+        Assert.That(Assert.Throws<SearchRequestException>(() => SearchFilters.ParseDay("30.5.2026", "to"))!.Message,
             Is.EqualTo("to must be a day like 2026-05-30 (got '30.5.2026')."));
     }
 
