@@ -83,6 +83,9 @@ public sealed class IndexWriter : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private bool _disposed;
 
+    /// <summary>Test hook: runs on the merging thread after sources are picked (and marked) and before they are read.</summary>
+    internal Action<IReadOnlyList<string>>? MergeSourcesPicked;
+
     private IndexWriter(string folder, IndexWriterConfig config, FileStream writeLock)
     {
         _folder = folder;
@@ -367,6 +370,9 @@ public sealed class IndexWriter : IDisposable
                     var pick = _config.MergePolicy.FindMerge(
                         eligible.Select(s => new MergeCandidate(s.Name, s.SizeBytes, s.MaxDoc, s.DelCount)).ToList());
                     sources = pick?.Select(i => eligible[i]).ToList();
+                    // Marked in the lock that picked them: otherwise a commit in between could drop a source that
+                    // became fully deleted and release (unmap) its core while the merge reads it.
+                    if (sources is { Count: > 0 }) foreach (var s in sources) s.Merging = true;
                 }
                 if (sources is null || sources.Count == 0) return;
                 RunMerge(sources);
@@ -405,6 +411,7 @@ public sealed class IndexWriter : IDisposable
                         sources = [withDeletes];
                     }
                     sources = _segments.Where(sources.Contains).ToList(); // keep doc order
+                    foreach (var s in sources) s.Merging = true; // before the lock is left (see MergeLoop)
                 }
                 RunMerge(sources);
             }
@@ -412,6 +419,8 @@ public sealed class IndexWriter : IDisposable
         finally { _mergeGate.Release(); }
     }
 
+    /// <summary>Merges <paramref name="sources"/>, which the caller marked <see cref="WriterSegment.Merging"/> in the
+    /// same lock that picked them, so no commit drops one of them meanwhile.</summary>
     private void RunMerge(List<WriterSegment> sources)
     {
         string name;
@@ -420,24 +429,35 @@ public sealed class IndexWriter : IDisposable
         lock (_sync)
         {
             EnsureOpen();
+            foreach (var s in sources)
+                if (!s.Merging || !_segments.Contains(s)) throw new InvalidOperationException("merge source " + s.Name + " is no longer a live segment");
             name = NewSegmentName();
             foreach (var s in sources)
             {
-                s.Merging = true;
                 s.DeletedShared = true; // deletes arriving during the merge go to a copy we can diff against
+                s.Core.IncRef(); // the merge's own reference for the reads below, released when it ends
                 inputs.Add((s.Core, s.Deleted));
             }
         }
         SegmentMerger.Result? result;
         try
         {
+            MergeSourcesPicked?.Invoke(sources.Select(s => s.Name).ToList());
             result = SegmentMerger.Merge(_folder, name, inputs, _closing.Token);
         }
         catch
         {
             lock (_sync) foreach (var s in sources) s.Merging = false;
+            foreach (var (core, _) in inputs) core.DecRef();
             throw;
         }
+        try { PublishMerge(sources, inputs, name, result, started); }
+        finally { foreach (var (core, _) in inputs) core.DecRef(); }
+    }
+
+    private void PublishMerge(List<WriterSegment> sources, List<(SegmentCore, DeletedDocs?)> inputs, string name,
+        SegmentMerger.Result? result, long started)
+    {
         lock (_sync)
         {
             if (_disposed)
