@@ -26,13 +26,14 @@ public sealed class NewsEngine : IDisposable
 {
     public const string IndexFolderName = "index";
 
-    private NewsEngine(string dataFolder, ArticleStore store, NewsAnalysis analysis, IndexManager index)
+    private NewsEngine(string dataFolder, ArticleStore store, NewsAnalysis analysis, IndexManager index, SynonymSource synonyms)
     {
         DataFolder = dataFolder;
         Store = store;
         Analysis = analysis;
         Index = index;
-        Searcher = new NewsSearcher(analysis); // query analyzers + HighlightAnalyzer (all bigrams)
+        Synonyms = synonyms;
+        Searcher = new NewsSearcher(analysis, synonyms); // query analyzers + HighlightAnalyzer (all bigrams)
     }
 
     public string DataFolder { get; }
@@ -41,6 +42,9 @@ public sealed class NewsEngine : IDisposable
     public IndexManager Index { get; }
     public NewsSearcher Searcher { get; }
 
+    /// <summary>{data}/synonyms.txt, read at open and re-read when it changes (see <see cref="SynonymSource"/>).</summary>
+    public SynonymSource Synonyms { get; }
+
     /// <summary>Opens (creating when needed) the store and index under <paramref name="dataFolder"/>.</summary>
     public static NewsEngine Open(string dataFolder, NewsEngineOptions? options = null)
     {
@@ -48,13 +52,14 @@ public sealed class NewsEngine : IDisposable
         dataFolder = Path.GetFullPath(dataFolder);
         Directory.CreateDirectory(dataFolder);
         var analysis = NewsAnalysis.Load(ResolveAnalysisOptions(dataFolder, options.Analysis));
+        var synonyms = SynonymSource.OpenFile(Path.Combine(dataFolder, SynonymSource.FileName));
         var store = new ArticleStore(dataFolder);
         IndexManager? index = null;
         try
         {
             index = IndexManager.Open(Path.Combine(dataFolder, IndexFolderName), store, analysis.IndexAnalyzer,
                 analysis.Signature.ToString(), new IndexManagerOptions { CatchUpOnOpen = options.CatchUpOnOpen });
-            var engine = new NewsEngine(dataFolder, store, analysis, index);
+            var engine = new NewsEngine(dataFolder, store, analysis, index, synonyms);
             if (options.BackgroundRefresh) index.StartBackgroundRefresh();
             return engine;
         }
@@ -79,6 +84,13 @@ public sealed class NewsEngine : IDisposable
     {
         using var lease = Index.AcquireSnapshot();
         return Searcher.Search(lease.Reader, Store, request);
+    }
+
+    /// <summary>Articles like one article, over the current snapshot (null: no such article).</summary>
+    public RelatedResponse? Related(string id, int count = 10)
+    {
+        using var lease = Index.AcquireSnapshot();
+        return Searcher.Related(lease.Reader, Store, id, count);
     }
 
     public void Dispose()

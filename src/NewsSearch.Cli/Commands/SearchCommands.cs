@@ -263,10 +263,11 @@ public static partial class SearchCommands
             var store = new ArticleStore(globals.DataFolder(r));
             try
             {
+                var synonyms = SynonymSource.OpenFile(Path.Combine(globals.DataFolder(r), SynonymSource.FileName));
                 var snapshot = IndexSnapshot.Open(version, verifyChecksums: false);
                 return new SearchSession
                 {
-                    Searcher = new NewsSearcher(analysis), Store = store, Snapshot = snapshot,
+                    Searcher = new NewsSearcher(analysis, synonyms), Store = store, Snapshot = snapshot,
                     Owner = new Releaser(snapshot, store),
                 };
             }

@@ -31,6 +31,15 @@ public sealed class IndexSearcher
 
     public BM25Similarity Similarity { get; }
 
+    /// <summary>Why the results of this searcher are incomplete (a query hit an expansion cap), or null when
+    /// every match was found.</summary>
+    public string? PartialReason => Volatile.Read(ref _partialReason);
+
+    private string? _partialReason;
+
+    /// <summary>Records that a query part could not find every match; the first reason is kept.</summary>
+    public void ReportPartial(string reason) => Interlocked.CompareExchange(ref _partialReason, reason, null);
+
     /// <summary>Snapshot-wide field statistics, computed once per field.</summary>
     public FieldStatistics GetFieldStatistics(string field)
     {
@@ -67,6 +76,16 @@ public sealed class IndexSearcher
             }
         }
         return new TopDocs(total, heap.ToSortedArray());
+    }
+
+    /// <summary>How <paramref name="globalDoc"/> scores for <paramref name="query"/> (its value is the score
+    /// <see cref="Search"/> gives it).</summary>
+    public Explanation Explain(Query query, int globalDoc)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var weight = query.CreateWeight(this, needsScores: true, boost: 1f);
+        var (leaf, doc) = Resolve(globalDoc);
+        return weight.Explain(leaf, doc);
     }
 
     /// <summary>Counts live matches without scoring.</summary>

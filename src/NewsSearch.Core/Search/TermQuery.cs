@@ -15,7 +15,7 @@ public sealed class TermQuery(string field, string term) : Query
         if (df == 0) return EmptyWeight.Instance;
         var stats = searcher.GetFieldStatistics(Field);
         float idf = BM25Similarity.Idf(df, Math.Max(stats.DocCount, df));
-        return new TermWeight(this, searcher.Similarity.CreateScorer(boost, idf, stats), needsScores);
+        return new TermWeight(this, searcher.Similarity.CreateScorer(boost, idf, stats), needsScores, stats);
     }
 
     public override string ToString() => $"{Field}:{QuoteIfNeeded(Term)}";
@@ -23,8 +23,15 @@ public sealed class TermQuery(string field, string term) : Query
     internal static string QuoteIfNeeded(string s) =>
         s.Length == 0 || s.AsSpan().IndexOfAny(" \t\"():^[]{}") >= 0 ? "\"" + s.Replace("\"", "\\\"") + "\"" : s;
 
-    private sealed class TermWeight(TermQuery query, BM25Scorer sim, bool needsScores) : Weight
+    private sealed class TermWeight(TermQuery query, BM25Scorer sim, bool needsScores, FieldStatistics stats) : Weight
     {
+        public override Explanation Explain(LeafReader leaf, int doc)
+        {
+            var postings = GramPostings.Get(leaf, query.Field, query.Term, withPositions: false);
+            if (postings is null || postings.Advance(doc) != doc) return Explanation.NoMatch(query.ToString());
+            return BM25Explain.Of(query.ToString(), sim, postings.Freq, leaf.GetFieldLengths(query.Field).Get(doc), stats);
+        }
+
         public override Scorer? GetScorer(LeafReader leaf)
         {
             var postings = GramPostings.Get(leaf, query.Field, query.Term, withPositions: false);
@@ -44,6 +51,7 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLen
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
     public override float ScoreUpperBound() => sim.UpperBound(postings.Freq);
+    public override float MaxScore => sim.Weight;
     public override long Cost => postings.Cost;
 }
 
@@ -55,6 +63,7 @@ internal sealed class PostingsScorer(PostingsEnum postings) : Scorer
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => 0f;
     public override float ScoreUpperBound() => 0f;
+    public override float MaxScore => 0f;
     public override long Cost => postings.Cost;
 }
 
@@ -66,6 +75,7 @@ internal sealed class ConstantScorer(Scorer inner, float score) : Scorer
     public override int Advance(int target) => inner.Advance(target);
     public override float Score() => score;
     public override float ScoreUpperBound() => score;
+    public override float MaxScore => score;
     public override long Cost => inner.Cost;
 }
 
@@ -96,6 +106,8 @@ public sealed class KeywordQuery(string field, string value, bool docValuesOnly 
 
     private sealed class KeywordWeight(KeywordQuery query, float score) : Weight
     {
+        protected override string Describe() => $"{query} (constant)";
+
         public override Scorer? GetScorer(LeafReader leaf)
         {
             if (query.DocValuesOnly)
@@ -147,6 +159,8 @@ public sealed class NumericRangeQuery(string field, long min, long max) : Query
 
     private sealed class RangeWeight(NumericRangeQuery q, float score) : Weight
     {
+        protected override string Describe() => $"{q} (filter)";
+
         public override Scorer? GetScorer(LeafReader leaf) => leaf.MaxDoc == 0 ? null : new RangeScorer(leaf, q, score);
     }
 
