@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using NewsSearch.Api.Infrastructure;
+using NewsSearch.Core.Search;
 using NewsSearch.Core.Store;
 
 namespace NewsSearch.Api.Endpoints;
@@ -27,6 +29,9 @@ public sealed record ArticleResponse(
     ArticleSource Source,
     long Sequence)
 {
+    /// <summary>With <c>?q=</c>: the title and the whole body HTML-escaped with &lt;mark&gt; around the matches.</summary>
+    public ArticleHighlight? Highlighted { get; init; }
+
     public static ArticleResponse From(StoredArticle s)
     {
         var a = s.Article;
@@ -43,20 +48,55 @@ public static class ArticlesApi
         var api = routes.MapGroup("/api/v1/articles").WithTags("Articles");
         api.MapGet("/{id}", GetArticle)
             .WithName("GetArticle")
-            .WithSummary("One article by id, as stored")
+            .WithSummary("One article by id, as stored; with q, also highlighted whole")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/related", GetRelated)
+            .WithName("GetRelatedArticles")
+            .WithSummary("Articles like this one (more-like-this over title and body words)")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
     internal static Results<Ok<ArticleResponse>, ProblemHttpResult> GetArticle(
-        [Description("Article id, as returned in search hits")] string id, EngineHost host)
+        [Description("Article id, as returned in search hits")] string id,
+        [Description("A query whose matches to mark in the title and the whole body (optional)")][FromQuery(Name = "q")] string? q,
+        EngineHost host)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Length > 200)
             return Problems.BadRequest("Invalid id", "An article id has 1 to 200 characters.");
         var stored = host.Engine.Store.Get(id);
-        return stored is null
+        if (stored is null) return Problems.NotFound("Article not found", $"No article has the id '{id}'.");
+        var response = ArticleResponse.From(stored);
+        if (q is null) return TypedResults.Ok(response);
+        try
+        {
+            return TypedResults.Ok(response with { Highlighted = host.Engine.Searcher.HighlightArticle(stored.Article, q.Trim()) });
+        }
+        catch (QueryParseException e)
+        {
+            return Problems.BadRequest("Invalid query", e.Message, e.Position >= 0 ? new() { ["position"] = e.Position } : null);
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest("Invalid query", e.Message);
+        }
+    }
+
+    internal static Results<Ok<RelatedResponse>, ProblemHttpResult> GetRelated(
+        [Description("Article id, as returned in search hits")] string id,
+        [Description($"How many related articles, 1 to 50 (default 10)")][FromQuery(Name = "count")] int? count,
+        EngineHost host)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 200)
+            return Problems.BadRequest("Invalid id", "An article id has 1 to 200 characters.");
+        int n = count ?? 10;
+        if (n is < 1 or > NewsSearcher.MaxRelated)
+            return Problems.BadRequest("Invalid count", $"count must be between 1 and {NewsSearcher.MaxRelated}.");
+        var related = host.Engine.Related(id, n);
+        return related is null
             ? Problems.NotFound("Article not found", $"No article has the id '{id}'.")
-            : TypedResults.Ok(ArticleResponse.From(stored));
+            : TypedResults.Ok(related);
     }
 }

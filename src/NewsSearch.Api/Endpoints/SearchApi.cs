@@ -13,7 +13,13 @@ public sealed record SearchParameters(
     [property: Description("1-based page number (default 1).")]
     [FromQuery(Name = "page")] int? Page,
     [property: Description("Hits per page, 1 to 100 (default 10).")]
-    [FromQuery(Name = "pageSize")] int? PageSize);
+    [FromQuery(Name = "pageSize")] int? PageSize,
+    [property: Description("Return each hit's score breakdown (explanation: value, description, details).")]
+    [FromQuery(Name = "explain")] bool? Explain = null,
+    [property: Description("Recency boost half-life in days: score × (1 + 2^(−age / half-life)) over the best 200 hits. Omit for none.")]
+    [FromQuery(Name = "recency")] double? Recency = null,
+    [property: Description("Snippet length in characters, 20 to 1000 (default 120).")]
+    [FromQuery(Name = "fragmentSize")] int? FragmentSize = null);
 
 public static class SearchApi
 {
@@ -23,7 +29,7 @@ public static class SearchApi
         api.MapGet("/search", Search)
             .WithName("Search")
             .WithSummary("Ranked, highlighted search over articles")
-            .WithDescription("BM25 over titles (boosted) and bodies; snippets are HTML-escaped with <mark> around matches.")
+            .WithDescription("BM25 over titles (boosted) and bodies, with a bonus for query words close together; when the words ANDed find nothing they are rerun as OR (fallback: \"or\"). Snippets are HTML-escaped with <mark> around matches; matches gives UTF-16 offsets; analyzedQuery is the query as understood.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
@@ -43,11 +49,19 @@ public static class SearchApi
             return Problems.BadRequest("Invalid page size", $"pageSize must be between 1 and {SearchRequest.MaxPageSize}.");
         try
         {
-            return TypedResults.Ok(host.Engine.Search(new SearchRequest(query, page, pageSize)));
+            return TypedResults.Ok(host.Engine.Search(new SearchRequest(query, page, pageSize)
+            {
+                Explain = p.Explain ?? false, Recency = p.Recency, FragmentSize = p.FragmentSize,
+            }));
         }
         catch (QueryParseException e)
         {
             return Problems.BadRequest("Invalid query", e.Message, e.Position >= 0 ? new() { ["position"] = e.Position } : null);
+        }
+        catch (ArgumentException e)
+        {
+            // recency and fragmentSize are range-checked by the searcher.
+            return Problems.BadRequest("Invalid request", e.Message);
         }
     }
 }

@@ -27,15 +27,22 @@ public static partial class SearchCommands
         var page = new Option<int>("--page") { Description = "Page, from 1", DefaultValueFactory = _ => 1 };
         var pageSize = new Option<int>("--page-size") { Description = $"Hits per page (1–{SearchRequest.MaxPageSize})", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the API's JSON response" };
-        var explain = new Option<bool>("--explain") { Description = "Also print the parsed query" };
+        var explain = new Option<bool>("--explain") { Description = "Also print the analyzed query and each hit's score breakdown" };
+        var recency = new Option<double?>("--recency") { Description = "Recency boost half-life in days (score × (1 + 2^(−age / half-life)))" };
+        var fragmentSize = new Option<int?>("--fragment-size") { Description = "Snippet length in characters (20–1000, default 120)" };
         search.Arguments.Add(query);
+        search.Options.Add(recency);
+        search.Options.Add(fragmentSize);
         search.Options.Add(page);
         search.Options.Add(pageSize);
         search.Options.Add(json);
         search.Options.Add(explain);
         search.SetAction(r =>
         {
-            var request = new SearchRequest(r.GetValue(query) ?? "", r.GetValue(page), r.GetValue(pageSize));
+            var request = new SearchRequest(r.GetValue(query) ?? "", r.GetValue(page), r.GetValue(pageSize))
+            {
+                Explain = r.GetValue(explain), Recency = r.GetValue(recency), FragmentSize = r.GetValue(fragmentSize),
+            };
             using var session = SearchSession.Open(globals, r);
             var response = Run(() => session.Searcher.Search(session.Snapshot, session.Store, request), request.Query);
             if (r.GetValue(json))
@@ -44,7 +51,7 @@ public static partial class SearchCommands
                 return 0;
             }
             if (r.GetValue(explain))
-                AnsiConsole.MarkupLine($"[grey]query: {Markup.Escape(session.Searcher.Parse(request.Query).ToString())}[/]");
+                AnsiConsole.MarkupLine($"[grey]query: {Markup.Escape(response.AnalyzedQuery ?? "")}[/]");
             PrintResponse(response);
             return 0;
         });
@@ -89,6 +96,10 @@ public static partial class SearchCommands
     private static void PrintResponse(SearchResponse response)
     {
         AnsiConsole.MarkupLine($"[bold]{response.TotalHits}[/] hits for [bold]{Markup.Escape(response.Query)}[/] in {response.TookMs:F1} ms (page {response.Page})");
+        if (response.Fallback is not null)
+            AnsiConsole.MarkupLine($"[yellow]no article has all the words; showing articles with any of them ({response.Fallback})[/]");
+        if (response.Partial)
+            AnsiConsole.MarkupLine($"[yellow]partial results: {Markup.Escape(response.PartialReason ?? "")}[/]");
         int rank = (response.Page - 1) * response.PageSize;
         foreach (var hit in response.Hits)
         {
@@ -99,8 +110,13 @@ public static partial class SearchCommands
             if (meta.Length > 0) AnsiConsole.MarkupLine($"   [grey]{Markup.Escape(meta)}[/]");
             foreach (var snippet in hit.Highlights.Body)
                 AnsiConsole.MarkupLine($"   {ToMarkup(snippet.Replace('\n', ' '))}");
+            if (hit.Explanation is { } e)
+                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Indent(e.ToString(), "   "))}[/]");
         }
     }
+
+    private static string Indent(string text, string prefix) =>
+        string.Join('\n', text.TrimEnd('\n').Split('\n').Select(l => prefix + l));
 
     /// <summary>Highlight HTML (escaped text + &lt;mark&gt;) as terminal markup.</summary>
     private static string ToMarkup(string html)

@@ -14,7 +14,7 @@ public sealed record MoreLikeThisOptions
     public long MinDocFreq { get; init; } = 2;
 
     /// <summary>Terms in more than this share of the documents are too common to say what the article is about.</summary>
-    public double MaxDocFreqShare { get; init; } = 0.3;
+    public double MaxDocFreqShare { get; init; } = 0.5;
 
     /// <summary>Extra weight of a title occurrence when counting term frequencies.</summary>
     public int TitleFrequency { get; init; } = 3;
@@ -79,8 +79,8 @@ public sealed class MoreLikeThis(Func<string, Analyzer> indexAnalyzer, MoreLikeT
         if (string.IsNullOrEmpty(text)) return;
         foreach (var t in TokenStreams.Analyze(indexAnalyzer(field), text))
         {
-            // Sub-words repeat their long word; numbers say little about a topic.
-            if (t.Type is not (TokenType.Word or TokenType.Latin)) continue;
+            // Sub-words count: 自行车 inside 公共自行车 links to articles about 自行车. Numbers say little about a topic.
+            if (t.Type is not (TokenType.Word or TokenType.SubWord or TokenType.Latin)) continue;
             if (CjkText.CodePointCount(t.Term) < _options.MinTermLength) continue;
             freqs[t.Term] = freqs.GetValueOrDefault(t.Term) + weight;
         }
