@@ -76,8 +76,11 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
                 details.Add(e);
                 sum += e.Value;
             }
-            // The scorer's own value is what ranked the hit; the details say where it came from.
-            return new Explanation(true, scorer.Score(), details.Count == 1 ? "sum of one clause" : $"sum of {details.Count} matching clauses", details);
+            // The scorer's own value is what ranked the hit; the details say where it came from. A single scoring
+            // clause (a group around one word) is shown as itself.
+            float score = scorer.Score();
+            if (details.Count == 1 && Math.Abs(details[0].Value - score) <= 1e-6f * Math.Max(1f, score)) return details[0];
+            return new Explanation(true, score, $"sum of {details.Count} matching clauses", details);
         }
 
         public override Scorer? GetScorer(LeafReader leaf)

@@ -48,7 +48,8 @@ public sealed class MoreLikeThis(Func<string, Analyzer> indexAnalyzer, MoreLikeT
         foreach (var (term, tf) in freqs)
         {
             long df = Math.Max(docFreq(NewsFields.Body, term), docFreq(NewsFields.Title, term));
-            if (df < _options.MinDocFreq || df > _options.MaxDocFreqShare * n) continue;
+            // In a tiny archive the share rule alone would refuse every shared term: MinDocFreq always passes.
+            if (df < _options.MinDocFreq || df > Math.Max(_options.MinDocFreq, _options.MaxDocFreqShare * n)) continue;
             float idf = BM25Similarity.Idf(df, Math.Max(n, df));
             scored.Add(new WeightedTerm(term, tf, df, tf * idf));
         }
