@@ -67,14 +67,12 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
             var scorer = GetScorer(leaf);
             if (scorer is null || scorer.Advance(doc) != doc) return Explanation.NoMatch(query.ToString());
             var details = new List<Explanation>();
-            float sum = 0;
             foreach (var (weight, occur) in clauses)
             {
                 if (occur is Occur.MustNot or Occur.Filter) continue;
                 var e = weight.Explain(leaf, doc);
                 if (!e.Match) continue;
                 details.Add(e);
-                sum += e.Value;
             }
             // The scorer's own value is what ranked the hit; the details say where it came from. A single scoring
             // clause (a group around one word) is shown as itself.
@@ -196,15 +194,6 @@ internal sealed class ConjunctionScorer : Scorer
         foreach (var s in _subs) sum += s.ScoreUpperBound();
         return sum;
     }
-
-    public override float MaxScore => SumMaxScore(_subs);
-
-    internal static float SumMaxScore(Scorer[] subs)
-    {
-        float sum = 0;
-        foreach (var s in subs) sum += s.MaxScore;
-        return sum;
-    }
 }
 
 /// <summary>
@@ -267,10 +256,6 @@ internal sealed class DisjunctionScorer : Scorer
             if (s.DocId == _doc) sum += s.ScoreUpperBound();
         return sum;
     }
-
-    public override float MaxScore => ConjunctionScorer.SumMaxScore(_subs);
-
-    internal Scorer[] Subs => _subs;
 }
 
 /// <summary>Required matches, minus documents the excluded scorer matches.</summary>
@@ -299,22 +284,11 @@ internal sealed class ReqExclScorer(Scorer required, Scorer excluded) : Scorer
     public override float Score() => required.Score();
 
     public override float ScoreUpperBound() => required.ScoreUpperBound();
-
-    public override float MaxScore => required.MaxScore;
 }
 
 /// <summary>Required matches; an optional scorer adds its score where it also matches.</summary>
 internal sealed class ReqOptScorer(Scorer required, Scorer optional) : Scorer
 {
-    private readonly bool _lazyOptional = IsSloppy(optional) && !float.IsPositiveInfinity(optional.MaxScore);
-
-    private static bool IsSloppy(Scorer s) => s switch
-    {
-        ExactPhraseScorer p => p.IsSloppy,
-        DisjunctionScorer d => d.Subs.All(IsSloppy),
-        _ => false,
-    };
-
     public override int DocId => required.DocId;
 
     public override long Cost => required.Cost;
@@ -334,13 +308,8 @@ internal sealed class ReqOptScorer(Scorer required, Scorer optional) : Scorer
     {
         int doc = required.DocId;
         float bound = required.ScoreUpperBound();
-        // A sloppy-phrase optional clause (the proximity bonus) is not positioned just for a bound: its positions
-        // cost more than scoring the required part, and its maximum is known.
-        if (_lazyOptional) return bound + optional.MaxScore;
         return OptionalOn(doc) ? bound + optional.ScoreUpperBound() : bound;
     }
-
-    public override float MaxScore => required.MaxScore + optional.MaxScore;
 
     private bool OptionalOn(int doc)
     {

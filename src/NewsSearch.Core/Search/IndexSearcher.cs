@@ -88,6 +88,37 @@ public sealed class IndexSearcher
         return weight.Explain(leaf, doc);
     }
 
+    /// <summary>
+    /// Adds <paramref name="bonus"/>'s score to each of <paramref name="hits"/> that it matches (Lucene's QueryRescorer
+    /// with weights 1 and 1) and re-sorts them (ties: lower doc id first). Only these hits are scored, so a costly
+    /// bonus (sloppy phrases) costs little.
+    /// </summary>
+    public ScoreDoc[] Rescore(ReadOnlySpan<ScoreDoc> hits, Query bonus)
+    {
+        ArgumentNullException.ThrowIfNull(bonus);
+        var result = hits.ToArray();
+        if (result.Length == 0) return result;
+        Array.Sort(result, static (a, b) => a.Doc.CompareTo(b.Doc));
+        var weight = bonus.CreateWeight(this, needsScores: true, boost: 1f);
+        int li = -1;
+        Scorer? scorer = null;
+        for (int i = 0; i < result.Length; i++)
+        {
+            int doc = result[i].Doc;
+            if (li < 0 || doc >= _docBases[li + 1])
+            {
+                do li++; while (doc >= _docBases[li + 1]);
+                scorer = weight.GetScorer(Reader.Leaves[li]);
+            }
+            if (scorer is null) continue;
+            int local = doc - _docBases[li];
+            int at = scorer.DocId < local ? scorer.Advance(local) : scorer.DocId;
+            if (at == local) result[i] = new ScoreDoc(doc, result[i].Score + scorer.Score());
+        }
+        Array.Sort(result, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Doc.CompareTo(b.Doc));
+        return result;
+    }
+
     /// <summary>Counts live matches without scoring.</summary>
     public long Count(Query query)
     {

@@ -60,21 +60,13 @@ public sealed partial class NewsSearcher
         var clock = Stopwatch.StartNew();
         Validate(request);
 
-        var parsed = _parser.ParseWithFallback(request.Query);
-        var query = parsed.Query;
         var searcher = new IndexSearcher(snapshot, _similarity);
         int wanted = request.Page * request.PageSize;
-        int collect = request.Recency is null ? wanted : Math.Max(wanted, RecencyWindow);
-        var top = searcher.Search(query, collect);
-        string? fallback = null;
-        if (top.TotalHits == 0 && parsed.OrFallback is { } or)
-        {
-            query = or;
-            top = searcher.Search(query, collect);
-            fallback = "or";
-        }
-
-        ScoreDoc[] ranked = top.ScoreDocs;
+        var r = Rank(searcher, _parser.ParseWithFallback(request.Query), request.Recency is null ? wanted : Math.Max(wanted, RecencyWindow));
+        var query = r.Query;
+        var top = r.Top;
+        string? fallback = r.Fallback;
+        ScoreDoc[] ranked = r.Ranked;
         long today = RecencyBoost.DayNumber(DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime));
         if (request.Recency is { } halfLife)
             ranked = RecencyBoost.Rescore(ranked, doc => PublishedDay(searcher, doc), today, halfLife, RecencyWeight);
@@ -82,18 +74,42 @@ public sealed partial class NewsSearcher
         int from = (request.Page - 1) * request.PageSize;
         var page = ranked.AsSpan(Math.Min(from, ranked.Length), Math.Max(0, Math.Min(request.PageSize, ranked.Length - from)));
         Func<int, Explanation>? explain = request.Explain
-            ? doc => ExplainHit(searcher, query, doc, request.Recency, today)
+            ? doc => ExplainHit(searcher, query, r.Proximity, doc, request.Recency, today)
             : null;
         var hits = LoadHits(searcher, store, page, query, request.FragmentSize, explain);
         return new SearchResponse(request.Query, top.TotalHits, clock.Elapsed.TotalMilliseconds, request.Page,
             request.PageSize, hits)
         {
-            AnalyzedQuery = query.ToString(),
+            AnalyzedQuery = r.Proximity is null ? query.ToString() : $"{query} | proximity bonus: {r.Proximity}",
             Fallback = fallback,
             Partial = searcher.PartialReason is not null,
             PartialReason = searcher.PartialReason,
         };
     }
+
+    /// <summary>The best <paramref name="n"/> hits of a parsed query as a search ranks them: the query, or its OR
+    /// form when it finds nothing; then the proximity bonus added over the best
+    /// max(<paramref name="n"/>, <see cref="ProximityWindow"/>) hits (a rescoring any engine can reproduce: first-pass
+    /// score + the proximity query's score). <see cref="RankedHits.Ranked"/> holds at most
+    /// max(n, ProximityWindow) hits, best first.</summary>
+    public static RankedHits Rank(IndexSearcher searcher, ParsedQuery parsed, int n)
+    {
+        int window = parsed.Proximity is null ? n : Math.Max(n, ProximityWindow);
+        var query = parsed.Query;
+        var top = searcher.Search(query, window);
+        string? fallback = null;
+        if (top.TotalHits == 0 && parsed.OrFallback is { } or)
+        {
+            query = or;
+            top = searcher.Search(query, window);
+            fallback = "or";
+        }
+        var ranked = parsed.Proximity is { } proximity ? searcher.Rescore(top.ScoreDocs, proximity) : top.ScoreDocs;
+        return new RankedHits(query, parsed.Proximity, top, ranked, fallback);
+    }
+
+    /// <summary>How many of the best hits the proximity bonus rescores.</summary>
+    public const int ProximityWindow = 100;
 
     /// <summary>Articles like article <paramref name="id"/> (more-like-this over the word fields), best first; null
     /// when the store has no such article.</summary>
@@ -163,9 +179,11 @@ public sealed partial class NewsSearcher
         return v == long.MinValue ? null : v;
     }
 
-    private static Explanation ExplainHit(IndexSearcher searcher, Query query, int globalDoc, double? recency, long today)
+    private static Explanation ExplainHit(IndexSearcher searcher, Query query, Query? proximity, int globalDoc, double? recency, long today)
     {
         var e = searcher.Explain(query, globalDoc);
+        if (proximity is not null && searcher.Explain(proximity, globalDoc) is { Match: true } bonus)
+            e = new Explanation(true, e.Value + bonus.Value, "query score + proximity bonus", [e, bonus]);
         if (recency is not { } halfLife || PublishedDay(searcher, globalDoc) is not { } day) return e;
         float factor = RecencyBoost.Factor(today - day, halfLife, RecencyWeight);
         return new Explanation(e.Match, e.Value * factor, "recency boost: score × (1 + w · 2^(−age / half-life))",

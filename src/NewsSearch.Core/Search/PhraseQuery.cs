@@ -162,8 +162,6 @@ internal sealed class ExactPhraseScorer : Scorer
     /// <summary>Phrase frequency of the current document (sloppy: weighted by distance).</summary>
     internal float Freq => _freq;
 
-    internal bool IsSloppy => _slop > 0 && _postings.Length > 1;
-
     private float PhraseFreq()
     {
         int n = _postings.Length;
@@ -257,6 +255,4 @@ internal sealed class ExactPhraseScorer : Scorer
         _needsScores ? _sim.Score(_freq, _lengths.Get(_doc)) : 0f;
 
     public override float ScoreUpperBound() => _needsScores ? _sim.UpperBound(_freq) : 0f;
-
-    public override float MaxScore => _needsScores ? _sim.Weight : 0f;
 }

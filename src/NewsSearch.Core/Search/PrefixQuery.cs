@@ -137,8 +137,6 @@ internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float sc
     public override float Score() => score;
 
     public override float ScoreUpperBound() => score;
-
-    public override float MaxScore => score;
 }
 
 /// <summary>

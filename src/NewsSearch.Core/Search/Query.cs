@@ -87,11 +87,6 @@ public abstract class Scorer
     /// </summary>
     public virtual float ScoreUpperBound() => float.PositiveInfinity;
 
-    /// <summary>A bound of <see cref="Score"/> over every document, known without positioning the scorer
-    /// (infinity when unknown). Lets an optional clause such as the proximity bonus be skipped for documents that
-    /// cannot enter the top hits even with it.</summary>
-    public virtual float MaxScore => float.PositiveInfinity;
-
     /// <summary>Upper bound of the number of matches: conjunctions lead with the cheapest clause.</summary>
     public abstract long Cost { get; }
 }
@@ -154,7 +149,6 @@ public sealed class MatchAllDocsQuery : Query
         public override int Advance(int target) => _doc = target < maxDoc ? target : NoMoreDocs;
         public override float Score() => score;
         public override float ScoreUpperBound() => score;
-        public override float MaxScore => score;
         public override long Cost => maxDoc;
     }
 }

@@ -31,8 +31,9 @@ public sealed record QueryParserOptions
     /// the analysis of long words included: bounds the work of one search.</summary>
     public int MaxClauses { get; init; } = 1024;
 
-    /// <summary>Weight of the proximity bonus (relative to the field boosts): a query of two or more plain words
-    /// also scores, as an optional clause, a sloppy phrase of all its words per word field. 0 turns it off.</summary>
+    /// <summary>Weight of the proximity bonus (relative to the field boosts): for a query of two or more plain words,
+    /// a sloppy phrase of all its words per word field, whose score is added to the best hits (see
+    /// <see cref="ParsedQuery.Proximity"/>). 0 turns it off.</summary>
     public float ProximityWeight { get; init; } = 0.3f;
 
     /// <summary>Position moves the proximity bonus allows (positions are characters in Chinese text).</summary>
@@ -42,9 +43,10 @@ public sealed record QueryParserOptions
     public SynonymSource? Synonyms { get; init; }
 }
 
-/// <summary>A parsed query and, when it is a default-AND of several clauses, the same clauses ORed (ranked), to run
-/// when the AND finds nothing.</summary>
-public sealed record ParsedQuery(Query Query, Query? OrFallback);
+/// <summary>A parsed query; when it is a default-AND of several clauses, the same clauses ORed (ranked), to run
+/// when the AND finds nothing; and, for two or more plain words, the proximity bonus: a query whose score is added
+/// to the best hits' scores (a rescoring window, like Lucene's QueryRescorer).</summary>
+public sealed record ParsedQuery(Query Query, Query? OrFallback, Query? Proximity = null);
 
 /// <summary>
 /// Parses Lucene's classic query syntax into <see cref="Query"/> trees: words, "quoted phrases", +required,
@@ -98,12 +100,7 @@ public sealed class QueryParser
                 minimumShouldMatch: 1);
         }
         var proximity = state.TopAnd is { Count: >= 2 } words ? Proximity(words) : null;
-        if (proximity is not null)
-        {
-            query = new BooleanQuery([new(query, Occur.Must), new(proximity, Occur.Should)]);
-            if (fallback is not null) fallback = new BooleanQuery([new(fallback, Occur.Must), new(proximity, Occur.Should)]);
-        }
-        return new ParsedQuery(query, fallback);
+        return new ParsedQuery(query, fallback, proximity);
     }
 
     /// <summary>The proximity bonus over plain words: per word field, the words as one sloppy phrase (their

@@ -73,6 +73,10 @@ public sealed record ArticleHighlight(string Query, string AnalyzedQuery, string
 /// <summary>Articles like one article (GET /api/v1/articles/{id}/related).</summary>
 public sealed record RelatedResponse(string Id, string? AnalyzedQuery, double TookMs, IReadOnlyList<SearchHit> Hits);
 
+/// <summary>What <see cref="NewsSearcher.Rank"/> ran and found: the query that produced the hits (the OR form
+/// after a fallback), the proximity bonus query, the first pass, and the hits after the bonus, best first.</summary>
+public sealed record RankedHits(Query Query, Query? Proximity, TopDocs Top, ScoreDoc[] Ranked, string? Fallback);
+
 /// <summary>A query the parser refused, with the position of the problem (0-based UTF-16 index) when known.</summary>
 public sealed class QueryParseException(string message, int position = -1) : Exception(message)
 {

@@ -51,7 +51,6 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLen
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
     public override float ScoreUpperBound() => sim.UpperBound(postings.Freq);
-    public override float MaxScore => sim.Weight;
     public override long Cost => postings.Cost;
 }
 
@@ -63,7 +62,6 @@ internal sealed class PostingsScorer(PostingsEnum postings) : Scorer
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => 0f;
     public override float ScoreUpperBound() => 0f;
-    public override float MaxScore => 0f;
     public override long Cost => postings.Cost;
 }
 
@@ -75,7 +73,6 @@ internal sealed class ConstantScorer(Scorer inner, float score) : Scorer
     public override int Advance(int target) => inner.Advance(target);
     public override float Score() => score;
     public override float ScoreUpperBound() => score;
-    public override float MaxScore => score;
     public override long Cost => inner.Cost;
 }
 

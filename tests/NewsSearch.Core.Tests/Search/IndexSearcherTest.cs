@@ -160,6 +160,26 @@ public class IndexSearcherTest
     }
 
     [Test]
+    public void TestRescoreAddsTheBonusToTheHitsItMatchesAndReSorts()
+    {
+        var reader = new DirectoryReader([
+            MemoryLeafReader.Build([new TestDoc("a", "", "经济很好很好合作"), new TestDoc("b", "", "经济合作")], f => TestAnalyzers.For(f, false)),
+            MemoryLeafReader.Build([new TestDoc("c", "", "经济"), new TestDoc("d", "", "合作经济")], f => TestAnalyzers.For(f, false))], 0, 1);
+        var searcher = new IndexSearcher(reader);
+        var first = searcher.Search(new TermQuery(NewsFields.Body, "经济"), 10);
+        var bonus = new PhraseQuery(NewsFields.Body, [("经济", 0), ("合作", 2)], 2);
+        var rescored = searcher.Rescore(first.ScoreDocs, bonus);
+        Assert.That(Ids(searcher, new TopDocs(4, rescored))[0], Is.EqualTo("b"), "the exact phrase gets the bonus");
+        var bonusScores = searcher.Search(bonus, 10).ScoreDocs.ToDictionary(d => d.Doc, d => d.Score);
+        foreach (var hit in rescored)
+        {
+            float before = first.ScoreDocs.Single(d => d.Doc == hit.Doc).Score;
+            Assert.That(hit.Score, Is.EqualTo(before + bonusScores.GetValueOrDefault(hit.Doc)).Within(1e-5));
+        }
+        Assert.That(rescored, Is.Ordered.Descending.By(nameof(ScoreDoc.Score)));
+    }
+
+    [Test]
     public void TestExplanationValueIsTheHitScore()
     {
         var searcher = new IndexSearcher(Open("经济合作", "经济发展合作", "经济"));

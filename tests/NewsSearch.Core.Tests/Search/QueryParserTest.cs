@@ -33,9 +33,15 @@ public class QueryParserTest
             .Parse("经济 发展").ToString(), Is.EqualTo(AndOfTwoWords));
 
     [Test]
-    public void TestTwoPlainWordsGetAnOptionalProximityBonusOverTheWordFields() =>
-        Assert.That(P("经济 发展"), Is.EqualTo(
-            $"+({AndOfTwoWords}) (title:\"经济 发展@2\"~8^0.6 body:\"经济 发展@2\"~8^0.3)"));
+    public void TestTwoPlainWordsGetAProximityBonusOverTheWordFields()
+    {
+        var parsed = Parser.ParseWithFallback("经济 发展");
+        Assert.That(parsed.Query.ToString(), Is.EqualTo(AndOfTwoWords), "the bonus is not part of the matching query");
+        Assert.That(parsed.Proximity!.ToString(), Is.EqualTo("title:\"经济 发展@2\"~8^0.6 body:\"经济 发展@2\"~8^0.3"));
+        Assert.That(Parser.ParseWithFallback("经济").Proximity, Is.Null);
+        Assert.That(Parser.ParseWithFallback("经济 OR 发展").Proximity, Is.Null);
+        Assert.That(Parser.ParseWithFallback("经济 title:发展").Proximity, Is.Null, "only plain words");
+    }
 
     [Test]
     public void TestDefaultAndHasAnOrFallbackButExplicitAndHasNone()

@@ -21,26 +21,18 @@ public class SearchesTest
     /// <summary>The synonyms every runner of these searches uses (fixture synonyms.txt).</summary>
     public static SynonymSource Synonyms { get; } = SynonymSource.OpenFile(TestCorpus.FixturePath("synonyms.txt"));
 
-    /// <summary>Runs a case as NewsSearcher does: the parsed query, and its OR form when the AND finds nothing.</summary>
+    /// <summary>Runs a case as NewsSearcher ranks: the parsed query (its OR form when the AND finds nothing), then
+    /// the proximity bonus.</summary>
     public static void RunAndAssert(Case c, QueryParser parser, DirectoryReader reader)
     {
-        var parsed = parser.ParseWithFallback(c.Query);
-        var query = parsed.Query;
         var searcher = new IndexSearcher(reader);
-        var top = searcher.Search(query, 100);
-        bool fellBack = false;
-        if (top.TotalHits == 0 && parsed.OrFallback is { } or)
-        {
-            query = or;
-            top = searcher.Search(or, 100);
-            fellBack = true;
-        }
-        var ids = top.ScoreDocs.Select(d => searcher.GetId(d.Doc)).ToArray();
-        string because = $"{c.Comment}; parsed as {query}; got [{string.Join(", ", ids)}]";
+        var r = NewsSearcher.Rank(searcher, parser.ParseWithFallback(c.Query), 100);
+        var ids = r.Ranked.Select(d => searcher.GetId(d.Doc)).ToArray();
+        string because = $"{c.Comment}; parsed as {r.Query} | proximity {r.Proximity}; got [{string.Join(", ", ids)}]";
         if (c.Ordered) Assert.That(ids, Is.EqualTo(c.Hits), because);
         else Assert.That(ids, Is.EquivalentTo(c.Hits), because);
-        Assert.That(top.TotalHits, Is.EqualTo(c.Hits.Length), because);
-        Assert.That(fellBack, Is.EqualTo(c.Fallback), "fallback: " + because);
+        Assert.That(r.Top.TotalHits, Is.EqualTo(c.Hits.Length), because);
+        Assert.That(r.Fallback is not null, Is.EqualTo(c.Fallback), "fallback: " + because);
     }
 
     public static IEnumerable<Case> Cases()
