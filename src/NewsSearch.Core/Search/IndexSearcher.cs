@@ -111,9 +111,7 @@ public sealed class IndexSearcher
                 scorer = weight.GetScorer(Reader.Leaves[li]);
             }
             if (scorer is null) continue;
-            int local = doc - _docBases[li];
-            int at = scorer.DocId < local ? scorer.Advance(local) : scorer.DocId;
-            if (at == local) result[i] = new ScoreDoc(doc, result[i].Score + scorer.Score());
+            if (scorer.AdvanceExact(doc - _docBases[li])) result[i] = new ScoreDoc(doc, result[i].Score + scorer.Score());
         }
         Array.Sort(result, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Doc.CompareTo(b.Doc));
         return result;

@@ -108,8 +108,9 @@ public sealed partial class NewsSearcher
         return new RankedHits(query, parsed.Proximity, top, ranked, fallback);
     }
 
-    /// <summary>How many of the best hits the proximity bonus rescores.</summary>
-    public const int ProximityWindow = 100;
+    /// <summary>How many of the best hits the proximity bonus rescores at least (else the depth of the requested page,
+    /// as Elasticsearch's rescore window): collecting more than the page would cost every common-word search.</summary>
+    public const int ProximityWindow = 10;
 
     /// <summary>Articles like article <paramref name="id"/> (more-like-this over the word fields), best first; null
     /// when the store has no such article.</summary>

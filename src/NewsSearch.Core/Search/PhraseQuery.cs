@@ -159,6 +159,21 @@ internal sealed class ExactPhraseScorer : Scorer
         return _doc = NoMoreDocs;
     }
 
+    /// <summary>Positions every term's postings on the target and checks the phrase there only (a sloppy phrase
+    /// over common words would otherwise scan on to its next match).</summary>
+    public override bool AdvanceExact(int target)
+    {
+        foreach (var p in _postings)
+        {
+            int d = p.DocId < target ? p.Advance(target) : p.DocId;
+            if (d != target) return false;
+        }
+        _freq = PhraseFreq();
+        if (_freq <= 0) return false;
+        _doc = target;
+        return true;
+    }
+
     /// <summary>Phrase frequency of the current document (sloppy: weighted by distance).</summary>
     internal float Freq => _freq;
 

@@ -87,6 +87,12 @@ public abstract class Scorer
     /// </summary>
     public virtual float ScoreUpperBound() => float.PositiveInfinity;
 
+    /// <summary>Whether <paramref name="target"/> (&gt; DocId, increasing between calls) matches; when true the
+    /// scorer is on it and <see cref="Score"/> may be called. Unlike <see cref="Advance"/> it never looks past the
+    /// target, so checking a few given documents (rescoring) costs only those documents. After false, DocId is
+    /// unspecified (but &lt; the next target or past it) and only AdvanceExact may follow.</summary>
+    public virtual bool AdvanceExact(int target) => (DocId < target ? Advance(target) : DocId) == target;
+
     /// <summary>Upper bound of the number of matches: conjunctions lead with the cheapest clause.</summary>
     public abstract long Cost { get; }
 }

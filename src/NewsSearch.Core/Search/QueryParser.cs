@@ -31,8 +31,8 @@ public sealed record QueryParserOptions
     /// the analysis of long words included: bounds the work of one search.</summary>
     public int MaxClauses { get; init; } = 1024;
 
-    /// <summary>Weight of the proximity bonus (relative to the field boosts): for a query of two or more plain words,
-    /// a sloppy phrase of all its words per word field, whose score is added to the best hits (see
+    /// <summary>Weight of the proximity bonus (relative to the body boost): for a query of two or more plain words,
+    /// a sloppy phrase of all its words on the body word field, whose score is added to the best hits (see
     /// <see cref="ParsedQuery.Proximity"/>). 0 turns it off.</summary>
     public float ProximityWeight { get; init; } = 0.3f;
 
@@ -103,7 +103,7 @@ public sealed class QueryParser
         return new ParsedQuery(query, fallback, proximity);
     }
 
-    /// <summary>The proximity bonus over plain words: per word field, the words as one sloppy phrase (their
+    /// <summary>The proximity bonus over plain words: on the body word field, the words as one sloppy phrase (their
     /// analyzed tokens in order), weighted by <see cref="QueryParserOptions.ProximityWeight"/>. Null when off or
     /// when the words analyze to fewer than two tokens.</summary>
     private Query? Proximity(List<string> words)
@@ -111,7 +111,9 @@ public sealed class QueryParser
         if (_options.ProximityWeight <= 0 || _options.ProximitySlop <= 0) return null;
         string joined = string.Join(' ', words);
         var clauses = new List<BooleanClause>();
-        foreach (var field in DefaultWordFields)
+        // The body only: a title is short, so words found in it are close anyway, and every extra field costs a
+        // sloppy phrase per hit rescored.
+        foreach (var field in (ReadOnlySpan<string>)[NewsFields.Body])
         {
             var tokens = MainPath(TokenStreams.Analyze(_queryAnalyzer(field), joined));
             if (tokens.Count < 2) continue;

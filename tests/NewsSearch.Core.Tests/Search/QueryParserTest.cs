@@ -37,7 +37,7 @@ public class QueryParserTest
     {
         var parsed = Parser.ParseWithFallback("经济 发展");
         Assert.That(parsed.Query.ToString(), Is.EqualTo(AndOfTwoWords), "the bonus is not part of the matching query");
-        Assert.That(parsed.Proximity!.ToString(), Is.EqualTo("title:\"经济 发展@2\"~8^0.6 body:\"经济 发展@2\"~8^0.3"));
+        Assert.That(parsed.Proximity!.ToString(), Is.EqualTo("body:\"经济 发展@2\"~8^0.3"));
         Assert.That(Parser.ParseWithFallback("经济").Proximity, Is.Null);
         Assert.That(Parser.ParseWithFallback("经济 OR 发展").Proximity, Is.Null);
         Assert.That(Parser.ParseWithFallback("经济 title:发展").Proximity, Is.Null, "only plain words");
