@@ -40,7 +40,7 @@ public class RealIndexSearchesTest(string engineName)
         foreach (var d in docs.Where(d => d.Id.StartsWith("deleted", StringComparison.Ordinal))) _store.Delete(d.Id);
         _index.CatchUp();
         _lease = _index.AcquireSnapshot();
-        _searcher = new NewsSearcher(analysis);
+        _searcher = new NewsSearcher(analysis, SearchesTest.Synonyms);
     }
 
     private static Article ToArticle(TestDoc d) => new()
@@ -58,16 +58,8 @@ public class RealIndexSearchesTest(string engineName)
     }
 
     [TestCaseSource(typeof(SearchesTest), nameof(SearchesTest.Cases))]
-    public void TestSearchesOverRealIndex(SearchesTest.Case c)
-    {
-        var query = _searcher.Parse(c.Query);
-        var top = _lease.Snapshot.Search(new EngineSearchRequest(query, 100));
-        var ids = top.Hits.Select(h => h.Id).ToArray();
-        string because = $"{c.Comment}; parsed as {query}; got [{string.Join(", ", ids)}]";
-        if (c.Ordered) Assert.That(ids, Is.EqualTo(c.Hits), because);
-        else Assert.That(ids, Is.EquivalentTo(c.Hits), because);
-        Assert.That(top.TotalHits, Is.EqualTo(c.Hits.Length), because);
-    }
+    public void TestSearchesOverRealIndex(SearchesTest.Case c) =>
+        SearchesTest.RunAndAssert(c, _searcher.Parser, _lease.Snapshot);
 
     [Test]
     public void TestSnapshotHasSegmentsAndADeletion()
