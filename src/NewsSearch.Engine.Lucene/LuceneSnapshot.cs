@@ -175,13 +175,12 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
             $"first pass + {rs.Weight} × rescore", [first, bonus]);
     }
 
-    /// <summary>QueryRescorer with weights 1 and <see cref="EngineRescore.Weight"/> over the best
-    /// <see cref="EngineRescore.Window"/> hits, ties by article id (as the first pass sorts).</summary>
+    /// <summary>QueryRescorer with weights 1 and <see cref="EngineRescore.Weight"/> over the first pass's
+    /// max(TopN, window) hits, ties by article id (as the first pass sorts).</summary>
     private ScoreDoc[] Rescore(ScoreDoc[] firstPass, LQuery rescore, EngineRescore rs)
     {
-        int window = Math.Min(rs.Window, firstPass.Length);
-        if (window == 0) return firstPass;
-        var head = firstPass.AsSpan(0, window).ToArray();
+        if (firstPass.Length == 0) return firstPass;
+        var head = (ScoreDoc[])firstPass.Clone();
         Array.Sort(head, static (a, b) => a.Doc.CompareTo(b.Doc));
         var weight = _searcher.CreateNormalizedWeight(rescore);
         var leaves = _searcher.IndexReader.Leaves;
@@ -206,10 +205,7 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
             byDoc[sd.Doc] = IdOf(leaf.AtomicReader, sd.Doc - leaf.DocBase);
         }
         Array.Sort(head, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : IdOrder.Compare(byDoc[a.Doc], byDoc[b.Doc]));
-        var result = new ScoreDoc[firstPass.Length];
-        head.CopyTo(result, 0);
-        Array.Copy(firstPass, window, result, window, firstPass.Length - window);
-        return result;
+        return head;
     }
 
     public long DocFreq(string field, string term)

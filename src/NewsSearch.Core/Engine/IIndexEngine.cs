@@ -169,7 +169,7 @@ public sealed record EngineSearchRequest(Search.Query Query, int TopN)
 /// <summary>
 /// Lucene's QueryRescorer with weights 1 and <paramref name="Weight"/>: the engine takes the best
 /// max(TopN, <paramref name="Window"/>) hits of the first pass, adds <paramref name="Weight"/> × the score of
-/// <paramref name="Query"/> to each of them it matches (only these documents are scored), re-sorts them by the new
+/// <paramref name="Query"/> to each of them that it matches (only these documents are scored), re-sorts them by the new
 /// score (ties by <see cref="IdOrder"/>) and returns the best TopN. Total hits and facets are the first pass's.
 /// </summary>
 public sealed record EngineRescore(Search.Query Query, int Window, float Weight = 1f);

@@ -43,16 +43,11 @@ internal static class NativeSearch
     private static EngineHit[] Hits(IndexSearcher searcher, ScoreDoc[] firstPass, Query query, EngineSearchRequest request,
         EngineRescore? rescore)
     {
-        var ranked = firstPass;
-        if (rescore is not null && firstPass.Length > 0)
-        {
-            int window = Math.Min(rescore.Window, firstPass.Length);
-            // Scorer.AdvanceExact on the window's documents only: the rescore query costs nothing per match.
-            var head = searcher.Rescore(firstPass.AsSpan(0, window), rescore.Query, rescore.Weight);
-            ranked = new ScoreDoc[firstPass.Length];
-            head.CopyTo(ranked, 0);
-            Array.Copy(firstPass, window, ranked, window, firstPass.Length - window);
-        }
+        // The first pass holds max(TopN, window) hits; Scorer.AdvanceExact visits only those documents, so the
+        // rescore query costs nothing per match.
+        var ranked = rescore is not null && firstPass.Length > 0
+            ? searcher.Rescore(firstPass, rescore.Query, rescore.Weight)
+            : firstPass;
         var hits = new EngineHit[Math.Min(ranked.Length, request.TopN)];
         for (int i = 0; i < hits.Length; i++)
         {
