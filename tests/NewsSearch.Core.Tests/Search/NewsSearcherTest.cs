@@ -190,9 +190,10 @@ public class NewsSearcherTest
     [TestCase(null, 1e9, "recency")]
     public void TestOutOfRangeFragmentSizeOrRecencyIsAnArgumentError(int? size, double? recency, string part)
     {
-        var e = Assert.Throws<ArgumentException>(() =>
+        var e = Assert.Throws<SearchRequestException>(() =>
             _searcher.Search(_reader, _store, new SearchRequest("社区") { FragmentSize = size, Recency = recency }));
         Assert.That(e!.Message, Does.Contain(part));
+        Assert.That(e.Code, Is.EqualTo(SearchRequestException.InvalidParameter));
     }
 
     [Test]
@@ -225,7 +226,7 @@ public class NewsSearcherTest
         Assert.That(ids, Does.Not.Contain("bike-refund").And.Not.Contain("deleted-bike"));
         Assert.That(related.AnalyzedQuery, Does.Contain("-id:bike-refund"));
         Assert.That(_searcher.Related(_reader, _store, "no-such-article"), Is.Null);
-        Assert.Throws<ArgumentException>(() => _searcher.Related(_reader, _store, "bike-refund", 0));
+        Assert.Throws<SearchRequestException>(() => _searcher.Related(_reader, _store, "bike-refund", 0));
     }
 
     private static string Render(SearchResponse r) =>
