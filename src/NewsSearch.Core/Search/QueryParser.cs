@@ -28,8 +28,9 @@ public sealed record QueryParserOptions
     public int MaxDepth { get; init; } = 16;
 
     /// <summary>Most leaf queries (terms, phrases, prefixes, filters) a parsed query may hold, synonym expansions and
-    /// the analysis of long words included: bounds the work of one search.</summary>
-    public int MaxClauses { get; init; } = 1024;
+    /// the analysis of long words included: bounds the work of one search. High enough for the longest request
+    /// query (1,000 Chinese chars: one word, about 4 × 1,000 word and bigram terms over four fields).</summary>
+    public int MaxClauses { get; init; } = 8192;
 
     /// <summary>Weight of the proximity bonus (relative to the body boost): for a query of two or more plain words,
     /// a sloppy phrase of all its words on the body word field, whose score is added to the best hits (see
@@ -650,7 +651,9 @@ public sealed class QueryParser
         }
 
         /// <summary>Longest single word or phrase accepted (the query as a whole is bounded by the searcher).</summary>
-        private const int MaxWordLength = 256;
+        // A Chinese query has no spaces, so one word may be as long as a whole request's query (1,000 chars);
+        // the cap bounds direct parser use (the property test feeds it 100k chars).
+        private const int MaxWordLength = SearchRequest.MaxQueryLength;
 
         private void CountTerm(int at)
         {

@@ -41,6 +41,26 @@ public class IngestKillTests
         return store.Count;
     }
 
+    /// <summary>Rows in the store's articles table, read-only (never writes, never waits on the writer); -1 when
+    /// the file cannot be read right now.</summary>
+    private static long PeekStoredRows(string data)
+    {
+        string file = Path.Combine(data, ArticleStore.FileName);
+        if (!File.Exists(file)) return 0;
+        try
+        {
+            using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM articles";
+            return (long)cmd.ExecuteScalar()!;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return -1;
+        }
+    }
+
     [Test]
     public void TestArchiveIngestKilledTwelveTimesEndsWithExactlyTheArchivesArticles()
     {
@@ -54,14 +74,28 @@ public class IngestKillTests
 
         var rng = new Random(20260601);
         int kills = 0, midStore = 0;
-        for (int round = 0; round < 12; round++)
+        // Kill moments follow the run's progress, not a fixed clock (the machine's speed varies): while the store is
+        // incomplete most rounds kill once this run has stored a random number more records; every third round, and
+        // every round once all is stored, kills after a random delay (starting or indexing). A run that ends first
+        // is fine; rounds go on until twelve kills (at most 40 runs).
+        for (int round = 0; round < 40 && kills < 12; round++)
         {
+            long before = PeekStoredRows(data);
+            bool storing = before < expected.Count && round % 3 != 2;
+            long target = Math.Min(expected.Count - 1, Math.Max(0, before) + rng.Next(50, 1500));
+            int delayMs = before >= expected.Count ? rng.Next(100, 1500) : rng.Next(500, 4000);
             using var child = Process.Start(Ingest(data, tree))!;
             var stdout = child.StandardOutput.ReadToEndAsync();
             var stderr = child.StandardError.ReadToEndAsync();
-            Thread.Sleep(rng.Next(500, 4000)); // startup takes about a second; storing 1500 pages several
+            var clock = Stopwatch.StartNew();
+            while (!child.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                if (storing ? PeekStoredRows(data) >= target : clock.ElapsedMilliseconds >= delayMs) break;
+                Thread.Sleep(10);
+            }
             if (child.HasExited)
             {
+                child.WaitForExit();
                 Assert.That(child.ExitCode, Is.EqualTo(0), () => $"round {round}: {stderr.Result}");
                 continue;
             }

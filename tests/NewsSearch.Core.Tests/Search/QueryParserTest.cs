@@ -107,7 +107,8 @@ public class QueryParserTest
     {
         var parser = new QueryParser(f => TestAnalyzers.For(f, true), new QueryParserOptions { MaxClauses = 20 });
         Assert.That(() => parser.Parse("经济 发展 中国 社会 改革 创新"), Throws.TypeOf<QueryParseException>().With.Message.Contains("too complex"));
-        Assert.That(() => Parser.Parse(new string('经', 300)), Throws.TypeOf<QueryParseException>().With.Message.Contains("at most 256"));
+        Assert.That(() => Parser.Parse(new string('经', SearchRequest.MaxQueryLength + 1)), Throws.TypeOf<QueryParseException>().With.Message.Contains($"at most {SearchRequest.MaxQueryLength}"));
+        Assert.That(() => Parser.Parse(new string('经', SearchRequest.MaxQueryLength)), Throws.Nothing, "a request's longest query is one word in Chinese");
     }
 
     [Test]
