@@ -33,14 +33,16 @@ public sealed class NewsEngine : IDisposable
 {
     public const string IndexFolderName = "index";
 
-    private NewsEngine(string dataFolder, DataFolderInfo info, ArticleStore store, NewsAnalysis analysis, IndexManager index)
+    private NewsEngine(string dataFolder, DataFolderInfo info, ArticleStore store, NewsAnalysis analysis, IndexManager index,
+        SynonymSource synonyms)
     {
         DataFolder = dataFolder;
         Info = info;
         Store = store;
         Analysis = analysis;
         Index = index;
-        Searcher = new NewsSearcher(analysis); // query analyzers + HighlightAnalyzer (all bigrams)
+        Synonyms = synonyms;
+        Searcher = new NewsSearcher(analysis, synonyms); // query analyzers + HighlightAnalyzer (all bigrams)
     }
 
     public string DataFolder { get; }
@@ -51,6 +53,9 @@ public sealed class NewsEngine : IDisposable
     public NewsAnalysis Analysis { get; }
     public IndexManager Index { get; }
     public NewsSearcher Searcher { get; }
+
+    /// <summary>{data}/synonyms.txt, read at open and re-read when it changes (see <see cref="SynonymSource"/>).</summary>
+    public SynonymSource Synonyms { get; }
 
     /// <summary>Opens (creating when needed) the store and index under <paramref name="dataFolder"/>. Throws
     /// <see cref="DataFolderMismatchException"/> when the options ask for another engine or analysis than the
@@ -63,6 +68,7 @@ public sealed class NewsEngine : IDisposable
         var info = DataFolderInfo.Resolve(dataFolder, options.Engine, options.WordAnalysis);
         var indexEngine = EngineCatalog.Get(info.Engine);
         var analysis = NewsAnalysis.Load(ResolveAnalysisOptions(dataFolder, options.Analysis) with { WordAnalysis = info.Analysis });
+        var synonyms = SynonymSource.OpenFile(Path.Combine(dataFolder, SynonymSource.FileName));
         var store = new ArticleStore(dataFolder);
         IndexManager? index = null;
         try
@@ -70,7 +76,7 @@ public sealed class NewsEngine : IDisposable
             index = IndexManager.Open(Path.Combine(dataFolder, IndexFolderName), store, indexEngine, analysis.IndexAnalyzer,
                 analysis.Signature.ToString(), new IndexManagerOptions { CatchUpOnOpen = options.CatchUpOnOpen });
             if (DataFolderInfo.Read(dataFolder) is null) info.Write(dataFolder);
-            var engine = new NewsEngine(dataFolder, info, store, analysis, index);
+            var engine = new NewsEngine(dataFolder, info, store, analysis, index, synonyms);
             if (options.BackgroundRefresh) index.StartBackgroundRefresh();
             return engine;
         }
@@ -96,6 +102,13 @@ public sealed class NewsEngine : IDisposable
     {
         using var lease = Index.AcquireSnapshot();
         return Searcher.Search(lease.Snapshot, Store, request);
+    }
+
+    /// <summary>Articles like one article, over the current snapshot (null: no such article).</summary>
+    public RelatedResponse? Related(string id, int count = 10)
+    {
+        using var lease = Index.AcquireSnapshot();
+        return Searcher.Related(lease.Snapshot, Store, id, count);
     }
 
     public void Dispose()

@@ -26,7 +26,7 @@ namespace NewsSearch.Engine.Lucene;
 /// Compiles our query tree (what <see cref="QueryParser"/> emits) to Lucene.Net queries that match the same
 /// documents:
 /// <list type="bullet">
-/// <item>terms and phrases one to one, phrases at our analyzed positions (<c>PhraseQuery.Add(term, position)</c>);
+/// <item>terms and phrases one to one (sloppy phrases <c>"a b"~N</c> with the same <c>Slop</c>), phrases at our analyzed positions (<c>PhraseQuery.Add(term, position)</c>);
 /// gram-field clauses need nothing special because this engine indexes every bigram in the gram fields (the
 /// native engine leaves out those the word field holds and reads both fields; see ARCHITECTURE.md);</item>
 /// <item>prefixes exhaustively (constant-score filter rewrite: every expanded term, no cap);</item>
@@ -53,7 +53,8 @@ public static class LuceneQueryCompiler
                 return Boosted(new LTermQuery(new Term(t.Field, t.Term)), boost);
             case NsPhraseQuery p:
             {
-                var phrase = new LPhraseQuery();
+                // Slop as in Lucene: the edit distance of positions (our sloppy phrase follows SloppyPhraseScorer).
+                var phrase = new LPhraseQuery { Slop = p.Slop };
                 for (int i = 0; i < p.Terms.Count; i++) phrase.Add(new Term(p.Field, p.Terms[i]), p.Positions[i]);
                 return Boosted(phrase, boost);
             }

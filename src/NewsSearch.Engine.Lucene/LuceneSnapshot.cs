@@ -5,6 +5,7 @@ using NewsSearch.Core;
 using NewsSearch.Core.Engine;
 using NewsSearch.Core.Index;
 using LExplanation = Lucene.Net.Search.Explanation;
+using Explanation = NewsSearch.Core.Search.Explanation;
 using LIndexSearcher = Lucene.Net.Search.IndexSearcher;
 using LOccur = Lucene.Net.Search.Occur;
 using LBooleanQuery = Lucene.Net.Search.BooleanQuery;
@@ -78,8 +79,12 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
             };
 
         var facets = request.Facets != FacetFields.None ? new FacetCollector(request.Facets) : null;
-        TopFieldCollector? top = request.TopN > 0
-            ? TopFieldCollector.Create(SortOf(request.Order), request.TopN, fillFields: false, trackDocScores: true,
+        // A rescore reads the best max(TopN, window) hits of the first pass.
+        int depth = request.Rescore is { } r && request.Order == HitOrder.Relevance && request.TopN > 0
+            ? Math.Max(request.TopN, r.Window)
+            : request.TopN;
+        TopFieldCollector? top = depth > 0
+            ? TopFieldCollector.Create(SortOf(request.Order), depth, fillFields: false, trackDocScores: true,
                 trackMaxScore: false, docsScoredInOrder: false)
             : null;
         var counter = top is null ? new TotalHitCountCollector() : null;
@@ -93,13 +98,22 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
         {
             var docs = top.GetTopDocs();
             total = docs.TotalHits;
-            var leaves = _searcher.IndexReader.Leaves;
-            foreach (var sd in docs.ScoreDocs)
+            var scoreDocs = docs.ScoreDocs;
+            LQuery? rescore = null;
+            if (request.Rescore is { } rs && request.Order == HitOrder.Relevance)
             {
+                rescore = LuceneQueryCompiler.Compile(rs.Query);
+                scoreDocs = Rescore(scoreDocs, rescore, rs);
+            }
+            var leaves = _searcher.IndexReader.Leaves;
+            int n = Math.Min(scoreDocs.Length, request.TopN);
+            for (int i = 0; i < n; i++)
+            {
+                var sd = scoreDocs[i];
                 var leaf = leaves[ReaderUtil.SubIndex(sd.Doc, leaves)];
                 int local = sd.Doc - leaf.DocBase;
                 var hit = new EngineHit(IdOf(leaf.AtomicReader, local), sd.Score, DayOf(leaf.AtomicReader, local));
-                if (request.Explain) hit = hit with { Explanation = Convert(_searcher.Explain(query, sd.Doc)) };
+                if (request.Explain) hit = hit with { Explanation = ExplainHit(query, rescore, request.Rescore, sd.Doc) };
                 hits.Add(hit);
             }
         }
@@ -147,8 +161,52 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
         return days is not null && has is not null && has.Get(doc) ? days.Get(doc) : long.MinValue;
     }
 
-    private static ScoreExplanation Convert(LExplanation e) =>
-        new(e.Value, e.Description, (e.GetDetails() ?? []).Select(Convert).ToArray());
+    private static Explanation Convert(LExplanation e) =>
+        new(e.IsMatch, e.Value, e.Description, (e.GetDetails() ?? []).Select(Convert).ToArray());
+
+    private Explanation ExplainHit(LQuery query, LQuery? rescore, EngineRescore? rs, int doc)
+    {
+        var first = Convert(_searcher.Explain(query, doc));
+        if (rescore is null || rs is null) return first;
+        var second = _searcher.Explain(rescore, doc);
+        if (!second.IsMatch) return first;
+        var bonus = Convert(second);
+        return new Explanation(true, first.Value + rs.Weight * bonus.Value,
+            $"first pass + {rs.Weight} × rescore", [first, bonus]);
+    }
+
+    /// <summary>QueryRescorer with weights 1 and <see cref="EngineRescore.Weight"/> over the first pass's
+    /// max(TopN, window) hits, ties by article id (as the first pass sorts).</summary>
+    private ScoreDoc[] Rescore(ScoreDoc[] firstPass, LQuery rescore, EngineRescore rs)
+    {
+        if (firstPass.Length == 0) return firstPass;
+        var head = (ScoreDoc[])firstPass.Clone();
+        Array.Sort(head, static (a, b) => a.Doc.CompareTo(b.Doc));
+        var weight = _searcher.CreateNormalizedWeight(rescore);
+        var leaves = _searcher.IndexReader.Leaves;
+        int li = -1;
+        Scorer? scorer = null;
+        foreach (var sd in head)
+        {
+            if (li < 0 || sd.Doc >= leaves[li].DocBase + leaves[li].AtomicReader.MaxDoc)
+            {
+                li = ReaderUtil.SubIndex(sd.Doc, leaves);
+                scorer = weight.GetScorer(leaves[li], leaves[li].AtomicReader.LiveDocs);
+            }
+            if (scorer is null) continue;
+            int local = sd.Doc - leaves[li].DocBase;
+            int at = scorer.DocID < local ? scorer.Advance(local) : scorer.DocID;
+            if (at == local) sd.Score += rs.Weight * scorer.GetScore();
+        }
+        var byDoc = new Dictionary<int, string>(head.Length);
+        foreach (var sd in head)
+        {
+            var leaf = leaves[ReaderUtil.SubIndex(sd.Doc, leaves)];
+            byDoc[sd.Doc] = IdOf(leaf.AtomicReader, sd.Doc - leaf.DocBase);
+        }
+        Array.Sort(head, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : IdOrder.Compare(byDoc[a.Doc], byDoc[b.Doc]));
+        return head;
+    }
 
     public long DocFreq(string field, string term)
     {

@@ -5,9 +5,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using NewsSearch.Api.Infrastructure;
 using NewsSearch.Core.Ingest;
+using NewsSearch.Core.Search;
 using NewsSearch.Core.Store;
 
 namespace NewsSearch.Api.Endpoints;
@@ -34,6 +36,9 @@ public sealed record ArticleResponse(
     ArticleSource Source,
     [property: Description("The store change sequence of this version")] long Sequence)
 {
+    /// <summary>With <c>?q=</c>: the title and the whole body HTML-escaped with &lt;mark&gt; around the matches.</summary>
+    public ArticleHighlight? Highlighted { get; init; }
+
     public static ArticleResponse From(StoredArticle s)
     {
         var a = s.Article;
@@ -89,11 +94,19 @@ public static class ArticlesApi
             .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
         reads.MapGet("/{id}", GetArticle)
             .WithName("GetArticle")
-            .WithSummary("One article by id, as stored")
-            .WithDescription("The clean text and metadata the index was built from, with where in a page dump it came from.")
+            .WithSummary("One article by id, as stored; with q, also highlighted whole")
+            .WithDescription("The clean text and metadata the index was built from, with where in a page dump it came from. "
+                + "With q: `highlighted` holds the title and the whole body HTML-escaped with <mark> around the matches, and their UTF-16 offsets. "
+                + "400 codes: invalid_id, invalid_query, missing_query, query_too_long.")
             .ProducesApiProblem(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithParameterExamples(("id", "bike-refund"))
             .WithResponseExample(200, Examples.Article);
+        reads.MapGet("/{id}/related", GetRelated)
+            .WithName("GetRelatedArticles")
+            .WithSummary("Articles like this one (more-like-this over title and body words)")
+            .WithDescription("400 codes: invalid_id, invalid_parameter (count outside 1 to 50); 404 not_found.")
+            .ProducesApiProblem(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithParameterExamples(("id", "bike-refund"));
 
         var writes = routes.MapGroup("/api/v1/articles").WithTags("Articles").RequireApiKey().WithCommonProblems()
             .ProducesApiProblem(StatusCodes.Status503ServiceUnavailable);
@@ -136,13 +149,42 @@ public static class ArticlesApi
     }
 
     internal static Results<Ok<ArticleResponse>, ProblemHttpResult> GetArticle(
-        [Description("Article id, as returned in search hits")] string id, EngineHost host)
+        [Description("Article id, as returned in search hits")] string id,
+        [Description("A query whose matches to mark in the title and the whole body (optional)")][FromQuery(Name = "q")] string? q,
+        EngineHost host)
     {
         if (InvalidId(id) is { } bad) return bad;
         var stored = host.Engine.Store.Get(id);
-        return stored is null
+        if (stored is null) return Problems.NotFound("Article not found", $"No article has the id '{id}'.");
+        var response = ArticleResponse.From(stored);
+        if (q is null) return TypedResults.Ok(response);
+        try
+        {
+            return TypedResults.Ok(response with { Highlighted = host.Engine.Searcher.HighlightArticle(stored.Article, q.Trim()) });
+        }
+        catch (QueryParseException e)
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidQuery, "Invalid query", e.Message, e.Position >= 0 ? new() { ["position"] = e.Position } : null);
+        }
+        catch (SearchRequestException e)
+        {
+            return Problems.BadRequest(e.Code, "Invalid query", e.Message);
+        }
+    }
+
+    internal static Results<Ok<RelatedResponse>, ProblemHttpResult> GetRelated(
+        [Description("Article id, as returned in search hits")] string id,
+        [Description($"How many related articles, 1 to 50 (default 10)")][FromQuery(Name = "count")] int? count,
+        EngineHost host)
+    {
+        if (InvalidId(id) is { } bad) return bad;
+        int n = count ?? 10;
+        if (n is < 1 or > NewsSearcher.MaxRelated)
+            return Problems.BadRequest(ProblemCodes.InvalidParameter, "Invalid count", $"count must be between 1 and {NewsSearcher.MaxRelated}.");
+        var related = host.Engine.Related(id, n);
+        return related is null
             ? Problems.NotFound("Article not found", $"No article has the id '{id}'.")
-            : TypedResults.Ok(ArticleResponse.From(stored));
+            : TypedResults.Ok(related);
     }
 
     internal static async Task<Results<Created<ArticleWriteResponse>, Ok<ArticleWriteResponse>, ProblemHttpResult>> PutArticle(

@@ -27,7 +27,13 @@ public sealed record SearchParameters(
     [property: Description("relevance (default), newest or oldest; ties broken by article id.")]
     [FromQuery(Name = "sort")] string? Sort = null,
     [property: Description("Facets counted over all matches, comma-separated: month, author, section.")]
-    [FromQuery(Name = "facets")] string? Facets = null);
+    [FromQuery(Name = "facets")] string? Facets = null,
+    [property: Description("Return each hit's score breakdown (explanation: value, description, details).")]
+    [FromQuery(Name = "explain")] bool? Explain = null,
+    [property: Description("Recency boost half-life in days: score × (1 + 2^(−age / half-life)) over the best 200 hits. Omit for none.")]
+    [FromQuery(Name = "recency")] double? Recency = null,
+    [property: Description("Snippet length in characters, 20 to 1000 (default 120).")]
+    [FromQuery(Name = "fragmentSize")] int? FragmentSize = null);
 
 public static class SearchApi
 {
@@ -38,9 +44,11 @@ public static class SearchApi
         api.MapGet("/search", Search)
             .WithName("Search")
             .WithSummary("Ranked, highlighted search over articles")
-            .WithDescription("BM25 over titles (boosted) and bodies; snippets are HTML-escaped with <mark> around matches. "
+            .WithDescription("BM25 over titles (boosted) and bodies, with a bonus for query words close together; when the words ANDed find nothing they are rerun as OR (fallback: \"or\"); "
+                + "partial: true (with partialReason) when a limit kept the search from finding every match. Snippets are HTML-escaped with <mark> around matches; "
+                + "matches gives UTF-16 offsets; analyzedQuery is the query as understood. "
                 + "400 codes: missing_query, query_too_long (over 1,000 characters), invalid_query (syntax; `position` says where), "
-                + "invalid_parameter (pageSize outside 1 to 100, or not a number; a bad from/to day, from after to, an unknown sort, kind or facet), page_out_of_range (page below 1, or page × pageSize over 10,000).")
+                + "invalid_parameter (pageSize outside 1 to 100, or not a number; recency or fragmentSize out of range; a bad from/to day, from after to, an unknown sort, kind or facet), page_out_of_range (page below 1, or page × pageSize over 10,000).")
             .ProducesApiProblem(StatusCodes.Status400BadRequest)
             .WithParameterExamples(("q", "公共自行车 押金"), ("page", 1), ("pageSize", 10))
             .WithResponseExample(200, Examples.Search);
@@ -61,6 +69,9 @@ public static class SearchApi
                 Kind = p.Kind,
                 Sort = SearchFilters.ParseSort(p.Sort),
                 Facets = SearchFilters.ParseFacets(p.Facets),
+                Explain = p.Explain ?? false,
+                Recency = p.Recency,
+                FragmentSize = p.FragmentSize,
             };
             return TypedResults.Ok(host.Engine.Search(request));
         }

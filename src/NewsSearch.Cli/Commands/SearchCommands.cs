@@ -26,7 +26,7 @@ public static partial class SearchCommands
         var page = new Option<int>("--page") { Description = "Page, from 1", DefaultValueFactory = _ => 1 };
         var pageSize = new Option<int>("--page-size") { Description = $"Hits per page (1–{SearchRequest.MaxPageSize})", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the API's JSON response" };
-        var explain = new Option<bool>("--explain") { Description = "Also print the parsed query" };
+        var explain = new Option<bool>("--explain") { Description = "Also print the analyzed query and each hit's score breakdown" };
         var from = new Option<string?>("--from") { Description = "Only articles published on or after this day (yyyy-MM-dd)" };
         var to = new Option<string?>("--to") { Description = "Only articles published on or before this day (yyyy-MM-dd)" };
         var author = new Option<string?>("--author") { Description = "Only articles by this author (exact name)" };
@@ -35,7 +35,11 @@ public static partial class SearchCommands
         var sort = new Option<string?>("--sort") { Description = "relevance (default), newest or oldest; ties by article id" };
         var facets = new Option<string?>("--facets") { Description = "Count matches by month, author, section (comma-separated)" };
         foreach (var o in new Option[] { from, to, author, section, kind, sort, facets }) search.Options.Add(o);
+        var recency = new Option<double?>("--recency") { Description = "Recency boost half-life in days (score × (1 + 2^(−age / half-life)))" };
+        var fragmentSize = new Option<int?>("--fragment-size") { Description = "Snippet length in characters (20–1000, default 120)" };
         search.Arguments.Add(query);
+        search.Options.Add(recency);
+        search.Options.Add(fragmentSize);
         search.Options.Add(page);
         search.Options.Add(pageSize);
         search.Options.Add(json);
@@ -54,6 +58,9 @@ public static partial class SearchCommands
                     Kind = r.GetValue(kind),
                     Sort = SearchFilters.ParseSort(r.GetValue(sort)),
                     Facets = SearchFilters.ParseFacets(r.GetValue(facets)),
+                    Explain = r.GetValue(explain),
+                    Recency = r.GetValue(recency),
+                    FragmentSize = r.GetValue(fragmentSize),
                 };
                 SearchFilters.Validate(request);
             }
@@ -66,7 +73,7 @@ public static partial class SearchCommands
                 return 0;
             }
             if (r.GetValue(explain))
-                AnsiConsole.MarkupLine($"[grey]query: {Markup.Escape(session.Searcher.Parse(request.Query).ToString())}[/]");
+                AnsiConsole.MarkupLine($"[grey]query: {Markup.Escape(response.AnalyzedQuery ?? "")}[/]");
             PrintResponse(response);
             return 0;
         });
@@ -111,6 +118,10 @@ public static partial class SearchCommands
     private static void PrintResponse(SearchResponse response)
     {
         AnsiConsole.MarkupLine($"[bold]{response.TotalHits}[/] hits for [bold]{Markup.Escape(response.Query)}[/] in {response.TookMs:F1} ms (page {response.Page})");
+        if (response.Fallback is not null)
+            AnsiConsole.MarkupLine($"[yellow]no article has all the words; showing articles with any of them ({response.Fallback})[/]");
+        if (response.Partial)
+            AnsiConsole.MarkupLine($"[yellow]partial results: {Markup.Escape(response.PartialReason ?? "")}[/]");
         int rank = (response.Page - 1) * response.PageSize;
         foreach (var hit in response.Hits)
         {
@@ -121,11 +132,16 @@ public static partial class SearchCommands
             if (meta.Length > 0) AnsiConsole.MarkupLine($"   [grey]{Markup.Escape(meta)}[/]");
             foreach (var snippet in hit.Highlights.Body)
                 AnsiConsole.MarkupLine($"   {ToMarkup(snippet.Replace('\n', ' '))}");
+            if (hit.Explanation is { } e)
+                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Indent(e.ToString(), "   "))}[/]");
         }
         if (response.Facets is { } facets)
             foreach (var (name, values) in facets)
                 AnsiConsole.MarkupLine($"\n[bold]{name}[/]: " + Markup.Escape(string.Join("  ", values.Select(v => $"{v.Value} ({v.Count:N0})"))));
     }
+
+    private static string Indent(string text, string prefix) =>
+        string.Join('\n', text.TrimEnd('\n').Split('\n').Select(l => prefix + l));
 
     /// <summary>Highlight HTML (escaped text + &lt;mark&gt;) as terminal markup.</summary>
     private static string ToMarkup(string html)
@@ -159,10 +175,12 @@ public static partial class SearchCommands
             catch (QueryParseException e) { throw new CliException($"query {i + 1} '{queries[i]}': {e.Message}"); }
         }
 
-        // Parse + search, as the API does per request (loading and highlighting measured separately below).
+        // Parse + search as a request ranks (OR fallback, proximity bonus over the top window); loading and
+        // highlighting are measured separately below.
+        long Run(string q) => NewsSearcher.Rank(snapshot, parser.ParseWithFallback(q), top).Result.TotalHits;
         var hits = new long[queries.Count];
         for (int p = 0; p < warmup; p++)
-            for (int i = 0; i < queries.Count; i++) hits[i] = snapshot.Search(new EngineSearchRequest(parser.Parse(queries[i]), top)).TotalHits;
+            for (int i = 0; i < queries.Count; i++) hits[i] = Run(queries[i]);
         var samples = new double[queries.Count][];
         var allocated = new long[queries.Count];
         for (int i = 0; i < queries.Count; i++) samples[i] = new double[passes];
@@ -175,7 +193,7 @@ public static partial class SearchCommands
             {
                 long a0 = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
-                hits[i] = snapshot.Search(new EngineSearchRequest(parser.Parse(queries[i]), top)).TotalHits;
+                hits[i] = Run(queries[i]);
                 samples[i][p] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 allocated[i] += GC.GetAllocatedBytesForCurrentThread() - a0;
             }
@@ -312,11 +330,12 @@ public static partial class SearchCommands
             var store = new ArticleStore(globals.DataFolder(r));
             try
             {
+                var synonyms = SynonymSource.OpenFile(Path.Combine(globals.DataFolder(r), SynonymSource.FileName));
                 var snapshot = engine.OpenReadOnly(version, verifyChecksums: false)
                     ?? throw new CliException($"No commit in {version}.");
                 return new SearchSession
                 {
-                    Searcher = new NewsSearcher(analysis), Store = store, Snapshot = snapshot,
+                    Searcher = new NewsSearcher(analysis, synonyms), Store = store, Snapshot = snapshot,
                     Owner = new Releaser(snapshot, store),
                 };
             }

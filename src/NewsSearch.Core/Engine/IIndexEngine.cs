@@ -160,17 +160,27 @@ public sealed record EngineSearchRequest(Search.Query Query, int TopN)
 
     /// <summary>Fill <see cref="EngineHit.Explanation"/> for the returned hits.</summary>
     public bool Explain { get; init; }
+
+    /// <summary>A second pass over the first pass's best hits (relevance order only; ignored for date orders):
+    /// see <see cref="EngineRescore"/>. Null for none.</summary>
+    public EngineRescore? Rescore { get; init; }
 }
+
+/// <summary>
+/// Lucene's QueryRescorer with weights 1 and <paramref name="Weight"/>: the engine takes the best
+/// max(TopN, <paramref name="Window"/>) hits of the first pass, adds <paramref name="Weight"/> × the score of
+/// <paramref name="Query"/> to each of them that it matches (only these documents are scored), re-sorts them by the new
+/// score (ties by <see cref="IdOrder"/>) and returns the best TopN. Total hits and facets are the first pass's.
+/// </summary>
+public sealed record EngineRescore(Search.Query Query, int Window, float Weight = 1f);
 
 /// <summary>One hit: the article id, its score (also computed when sorting by date) and its publication day
 /// (days since 1970-01-01, <see cref="long.MinValue"/> when unknown).</summary>
 public sealed record EngineHit(string Id, float Score, long Day)
 {
-    public ScoreExplanation? Explanation { get; init; }
+    /// <summary>How the score was computed (after a rescore: first pass + weighted rescore query).</summary>
+    public Search.Explanation? Explanation { get; init; }
 }
-
-/// <summary>How a score was computed (Lucene's Explanation).</summary>
-public sealed record ScoreExplanation(float Value, string Description, IReadOnlyList<ScoreExplanation> Details);
 
 public sealed record FacetValue(string Value, long Count);
 
@@ -179,6 +189,12 @@ public sealed record EngineSearchResult(long TotalHits, IReadOnlyList<EngineHit>
 {
     public IReadOnlyDictionary<FacetFields, IReadOnlyList<FacetValue>> Facets { get; init; } =
         new Dictionary<FacetFields, IReadOnlyList<FacetValue>>();
+
+    /// <summary>Why the engine could not find every match (an expansion limit was hit), or null: then
+    /// <see cref="TotalHits"/> and the hits are complete.</summary>
+    public string? PartialReason { get; init; }
+
+    public bool Partial => PartialReason is not null;
 }
 
 /// <summary>What an integrity check found.</summary>

@@ -8,11 +8,11 @@ namespace NewsSearch.Core.Highlight;
 public sealed record HighlighterOptions
 {
     /// <summary>Target snippet length in UTF-16 chars (a snippet grows to avoid cutting a match).</summary>
-    public int FragmentSize { get; init; } = 100;
+    public int FragmentSize { get; init; } = 120;
 
     public int MaxFragments { get; init; } = 3;
 
-    /// <summary>Chars of context kept before a snippet's first match (more when a sentence starts just before).</summary>
+    /// <summary>Chars of context kept before the first match of a snippet cut from inside a long sentence.</summary>
     public int LeadingContext { get; init; } = 20;
 }
 
@@ -33,9 +33,12 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
     public HighlighterOptions Options => _options;
 
     /// <summary>The whole text, escaped, with matches of terms on <paramref name="wordField"/> (and its gram field) marked.</summary>
-    public string HighlightAll(string text, IReadOnlyList<HighlightTerm> terms, string wordField)
+    public string HighlightAll(string text, IReadOnlyList<HighlightTerm> terms, string wordField) =>
+        HighlightAll(text, FindSpans(text, terms, wordField));
+
+    /// <summary>The whole text, escaped, with <paramref name="spans"/> (from <see cref="FindSpans"/>) marked.</summary>
+    public static string HighlightAll(string text, List<MatchSpan> spans)
     {
-        var spans = FindSpans(text, terms, wordField);
         var sb = new StringBuilder(text.Length + spans.Count * 13);
         Render(sb, text, 0, text.Length, spans);
         return sb.ToString();
@@ -43,43 +46,48 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
 
     /// <summary>
     /// Up to <see cref="HighlighterOptions.MaxFragments"/> snippets of about <see cref="HighlighterOptions.FragmentSize"/>
-    /// chars, best first (most distinct terms, then most matches), non-overlapping. With no match, the text's opening.
+    /// chars, best first, non-overlapping. With no match, the text's lead.
     /// </summary>
-    public IReadOnlyList<string> BestFragments(string text, IReadOnlyList<HighlightTerm> terms, string wordField)
+    public IReadOnlyList<string> BestFragments(string text, IReadOnlyList<HighlightTerm> terms, string wordField) =>
+        BestFragments(text, FindSpans(text, terms, wordField));
+
+    /// <summary>
+    /// Snippets over <paramref name="spans"/>: whole sentences (cut after 。！？；!?; or a line end, closing quotes kept
+    /// with their sentence), as many following sentences as fit in <paramref name="fragmentSize"/> chars (default
+    /// <see cref="HighlighterOptions.FragmentSize"/>); a sentence longer than that is cut around its matches (with …).
+    /// Ranked by how many distinct query terms a snippet holds, then by how many matches, then by position. With no
+    /// match, the lead: the text's first sentences.
+    /// </summary>
+    public IReadOnlyList<string> BestFragments(string text, List<MatchSpan> spans, int? fragmentSize = null)
     {
         if (text.Length == 0) return [];
-        var spans = FindSpans(text, terms, wordField);
-        int size = Math.Max(10, _options.FragmentSize);
+        int size = Math.Max(MinFragmentSize, fragmentSize ?? _options.FragmentSize);
+        var sentences = Sentences(text);
         if (text.Length <= size || spans.Count == 0)
         {
-            int end = SnapEnd(text, Math.Min(text.Length, size));
-            var sb0 = new StringBuilder();
-            Render(sb0, text, 0, end, spans);
-            if (end < text.Length) sb0.Append('…');
-            return [sb0.ToString()];
+            var (ls, le) = Extend(text, sentences, 0, size);
+            return [RenderFragment(text, ls, le, spans, sentences)];
         }
 
-        // One candidate window per span (as the window's first match), scored by distinct terms then matches.
-        var candidates = new List<(int Start, int End, int Score)>(spans.Count);
+        var candidates = new List<(int Start, int End, int Score)>();
+        int si = 0;
         for (int i = 0; i < spans.Count; i++)
         {
-            int ws = WindowStart(text, spans[i].Start);
-            int we = SnapEnd(text, Math.Min(text.Length, ws + size));
+            while (si + 1 < sentences.Count && sentences[si].End <= spans[i].Start) si++;
+            var sentence = sentences[si];
+            (int ws, int we) = sentence.End - sentence.Start <= size
+                ? Extend(text, sentences, si, size)
+                : Window(text, sentence, spans, i, size);
+            // A sentence-based candidate is the same for every match in it: keep one.
+            if (candidates.Count > 0 && candidates[^1].Start == ws && candidates[^1].End == we) continue;
             ulong mask = 0;
-            int count = 0, lastEnd = spans[i].End;
-            for (int j = i; j < spans.Count && spans[j].Start < we; j++)
+            int count = 0;
+            foreach (var s in spans)
             {
-                if (spans[j].End > we) we = spans[j].End;   // never cut a match
-                mask |= spans[j].Terms;
+                if (s.Start >= we) break;
+                if (s.End <= ws) continue;
+                mask |= s.Terms;
                 count++;
-                lastEnd = spans[j].End;
-            }
-            // End at a sentence end when one falls in the last quarter of the window (after the last match).
-            if (we < text.Length)
-            {
-                int floor = Math.Max(lastEnd, ws + size * 3 / 4);
-                for (int k = we; k > floor; k--)
-                    if (IsBoundary(text[k - 1])) { we = k; break; }
             }
             candidates.Add((ws, we, BitOperations.PopCount(mask) * 1000 + Math.Min(count, 999)));
         }
@@ -96,17 +104,81 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
         }
 
         var result = new List<string>(chosen.Count);
-        var sb = new StringBuilder();
-        foreach (var (start, end) in chosen)
-        {
-            sb.Clear();
-            if (start > 0 && !IsBoundary(text[start - 1])) sb.Append('…');
-            Render(sb, text, start, end, spans);
-            if (end < text.Length && !IsBoundary(text[end - 1])) sb.Append('…');
-            result.Add(sb.ToString());
-        }
+        foreach (var (start, end) in chosen) result.Add(RenderFragment(text, start, end, spans, sentences));
         return result;
     }
+
+    /// <summary>Smallest fragment size accepted (requests are validated against <see cref="MaxFragmentSize"/> too).</summary>
+    public const int MinFragmentSize = 20;
+
+    public const int MaxFragmentSize = 1000;
+
+    /// <summary>Sentence ranges [Start, End) covering the text: each ends after a sentence mark (and any closing
+    /// quotes or brackets after it) or a line end; the whitespace after it starts the next one.</summary>
+    internal static List<(int Start, int End)> Sentences(string text)
+    {
+        var result = new List<(int Start, int End)>();
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (!IsBoundary(text[i])) continue;
+            int end = i + 1;
+            while (end < text.Length && IsCloser(text[end])) end++;
+            while (end < text.Length && IsBoundary(text[end])) end++;   // 。。 or ?! runs
+            while (end < text.Length && IsCloser(text[end])) end++;
+            result.Add((start, end));
+            i = end - 1;
+            start = end;
+            while (start < text.Length && char.IsWhiteSpace(text[start]) && text[start] != '\n') start++;
+        }
+        if (start < text.Length) result.Add((start, text.Length));
+        if (result.Count == 0) result.Add((0, text.Length));
+        return result;
+    }
+
+    private static bool IsCloser(char c) => c is '”' or '’' or '」' or '』' or '）' or ')' or '"' or '\'' or '》';
+
+    /// <summary>Sentence <paramref name="first"/> and as many following ones as fit in <paramref name="size"/>; a
+    /// first sentence longer than that is cut at the size.</summary>
+    private static (int Start, int End) Extend(string text, List<(int Start, int End)> sentences, int first, int size)
+    {
+        int start = sentences[first].Start;
+        int end = sentences[first].End;
+        if (end - start > size) return (start, SnapEnd(text, start + size));
+        for (int k = first + 1; k < sentences.Count && sentences[k].End - start <= size; k++) end = sentences[k].End;
+        return (start, end);
+    }
+
+    /// <summary>A window of about <paramref name="size"/> chars inside a long sentence, around span
+    /// <paramref name="i"/> (a little context before it, never cutting a match or a surrogate pair).</summary>
+    private (int Start, int End) Window(string text, (int Start, int End) sentence, List<MatchSpan> spans, int i, int size)
+    {
+        int matchStart = spans[i].Start;
+        int ws = Math.Max(sentence.Start, matchStart - _options.LeadingContext);
+        // After a comma or similar pause shortly before, which reads better than a cut word.
+        for (int k = ws; k > sentence.Start && k > ws - _options.LeadingContext; k--)
+            if (text[k - 1] is '，' or ',' or '、' or '：' or ':' or ' ') { ws = k; break; }
+        while (ws < matchStart && char.IsWhiteSpace(text[ws])) ws++;
+        if (ws > 0 && ws < text.Length && char.IsLowSurrogate(text[ws]) && char.IsHighSurrogate(text[ws - 1])) ws--;
+        int we = SnapEnd(text, Math.Min(sentence.End, ws + size));
+        for (int j = i; j < spans.Count && spans[j].Start < we; j++)
+            if (spans[j].End > we) we = spans[j].End;   // never cut a match
+        return (ws, we);
+    }
+
+    private static string RenderFragment(string text, int start, int end, List<MatchSpan> spans, List<(int Start, int End)> sentences)
+    {
+        var sb = new StringBuilder(end - start + 16);
+        if (!IsSentenceStart(sentences, start)) sb.Append('…');
+        Render(sb, text, start, end, spans);
+        if (end < text.Length && !IsSentenceEnd(sentences, end)) sb.Append('…');
+        return sb.ToString();
+    }
+
+    private static bool IsSentenceStart(List<(int Start, int End)> sentences, int i) =>
+        i == 0 || sentences.Exists(s => s.Start == i);
+
+    private static bool IsSentenceEnd(List<(int Start, int End)> sentences, int i) => sentences.Exists(s => s.End == i);
 
     /// <summary>Matches of the terms that target <paramref name="wordField"/> or its gram field, merged, sorted.</summary>
     public List<MatchSpan> FindSpans(string text, IReadOnlyList<HighlightTerm> terms, string wordField)
@@ -116,7 +188,7 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
         foreach (var field in gramField is null ? [wordField] : new[] { wordField, gramField })
         {
             var entries = new List<int>();
-            for (int i = 0; i < terms.Count && i < 64; i++)
+            for (int i = 0; i < terms.Count; i++)
                 if (terms[i].Field == field) entries.Add(i);
             if (entries.Count > 0) MatchField(text, field, terms, entries, raw);
         }
@@ -149,7 +221,7 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
             foreach (var (prefix, entry) in prefixes)
                 if (term.StartsWith(prefix, StringComparison.Ordinal))
                     output.Add(new MatchSpan(stream.StartOffset,
-                        Math.Min(stream.EndOffset, stream.StartOffset + prefix.Length), 1UL << entry));
+                        Math.Min(stream.EndOffset, stream.StartOffset + prefix.Length), Bit(entry)));
         }
         if (hits.Count == 0) return;
 
@@ -178,10 +250,14 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
                         }
                     }
                 }
-                if (all) output.Add(new MatchSpan(start, end, 1UL << e));
+                if (all) output.Add(new MatchSpan(start, end, Bit(e)));
             }
         }
     }
+
+    /// <summary>The bit of highlight term <paramref name="entry"/> (terms past 63 share the last bit: they are
+    /// still marked, only counted together when ranking snippets).</summary>
+    private static ulong Bit(int entry) => 1UL << Math.Min(entry, 63);
 
     private static List<MatchSpan> Merge(List<MatchSpan> spans)
     {
@@ -198,22 +274,6 @@ public sealed class Highlighter(Func<string, Analyzer> indexAnalyzer, Highlighte
         }
         merged.Add(cur);
         return merged;
-    }
-
-    private int WindowStart(string text, int matchStart)
-    {
-        int ws = Math.Max(0, matchStart - _options.LeadingContext);
-        // Prefer starting at a sentence start shortly before the window.
-        int found = -1;
-        for (int i = ws; i >= 0 && i > ws - _options.LeadingContext; i--)
-            if (i == 0 || IsBoundary(text[i - 1])) { found = i; break; }
-        // Else after a comma or similar pause, which still reads better than a cut word.
-        for (int i = ws; found < 0 && i > 0 && i > ws - _options.LeadingContext; i--)
-            if (text[i - 1] is '，' or ',' or '、' or '：' or ':' or ' ') found = i;
-        if (found >= 0) ws = found;
-        while (ws < matchStart && char.IsWhiteSpace(text[ws])) ws++;
-        if (ws > 0 && ws < text.Length && char.IsLowSurrogate(text[ws]) && char.IsHighSurrogate(text[ws - 1])) ws--;
-        return ws;
     }
 
     private static int SnapEnd(string text, int end)

@@ -23,59 +23,64 @@ internal static class NativeSearch
             ? request.Query
             : new BooleanQuery([new BooleanClause(request.Query, Occur.Must), new BooleanClause(request.Filter, Occur.Filter)]);
 
+        // A rescore reads the best max(TopN, window) hits of the first pass (relevance only).
+        var rescore = request.Order == HitOrder.Relevance && request.TopN > 0 ? request.Rescore : null;
+        int depth = rescore is null ? request.TopN : Math.Max(request.TopN, rescore.Window);
+        EngineSearchResult result;
         if (request.Order == HitOrder.Relevance && request.Facets == FacetFields.None)
         {
-            var top = searcher.Search(query, request.TopN);
-            var hits = new EngineHit[top.ScoreDocs.Length];
-            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top.ScoreDocs[i].Doc, top.ScoreDocs[i].Score, request.Explain ? query : null);
-            return new EngineSearchResult(top.TotalHits, hits);
+            var top = searcher.Search(query, depth);
+            result = new EngineSearchResult(top.TotalHits, Hits(searcher, top.ScoreDocs, query, request, rescore));
         }
-        return Collect(searcher, query, request);
+        else
+        {
+            result = Collect(searcher, query, request, depth, rescore);
+        }
+        return searcher.PartialReason is { } reason ? result with { PartialReason = reason } : result;
     }
 
-    private static EngineHit ToHit(IndexSearcher searcher, int globalDoc, float score, Query? explain)
+    /// <summary>The returned hits: after the rescore (if any), the best TopN, explained when asked.</summary>
+    private static EngineHit[] Hits(IndexSearcher searcher, ScoreDoc[] firstPass, Query query, EngineSearchRequest request,
+        EngineRescore? rescore)
     {
-        var (leaf, doc) = searcher.Resolve(globalDoc);
-        return new EngineHit(leaf.GetId(doc), score, leaf.GetNumericValue(NewsFields.PublishedDay, doc))
+        // The first pass holds max(TopN, window) hits; Scorer.AdvanceExact visits only those documents, so the
+        // rescore query costs nothing per match.
+        var ranked = rescore is not null && firstPass.Length > 0
+            ? searcher.Rescore(firstPass, rescore.Query, rescore.Weight)
+            : firstPass;
+        var hits = new EngineHit[Math.Min(ranked.Length, request.TopN)];
+        for (int i = 0; i < hits.Length; i++)
         {
-            Explanation = explain is null ? null : Explain(searcher, explain, leaf, doc, score),
-        };
-    }
-
-    /// <summary>
-    /// A hit's score broken down by the query tree: each scoring clause of a boolean query is re-scored alone on
-    /// the hit's document (what it adds to the sum), recursively; other queries are leaves. Only for the returned
-    /// hits, only when asked.
-    /// </summary>
-    private static ScoreExplanation Explain(IndexSearcher searcher, Query query, LeafReader leaf, int doc, float score)
-    {
-        var details = new List<ScoreExplanation>();
-        var inner = query is BoostQuery b ? b.Query : query;
-        if (inner is BooleanQuery bq)
-        {
-            float boost = query is BoostQuery bb ? bb.Boost : 1f;
-            foreach (var c in bq.Clauses)
+            var (leaf, doc) = searcher.Resolve(ranked[i].Doc);
+            hits[i] = new EngineHit(leaf.GetId(doc), ranked[i].Score, leaf.GetNumericValue(NewsFields.PublishedDay, doc))
             {
-                if (c.Occur is not (Occur.Must or Occur.Should)) continue;
-                var part = boost == 1f ? c.Query : new BoostQuery(c.Query, boost);
-                var scorer = part.CreateWeight(searcher, needsScores: true, boost: 1f).GetScorer(leaf);
-                if (scorer is null || scorer.Advance(doc) != doc) continue;
-                details.Add(Explain(searcher, part, leaf, doc, scorer.Score()));
-            }
+                Explanation = request.Explain ? Explain(searcher, query, rescore, ranked[i].Doc) : null,
+            };
         }
-        return new ScoreExplanation(score, query.ToString(), details);
+        return hits;
+    }
+
+    /// <summary>The weights' own breakdown (Weight.Explain: BM25 per term and phrase, sums per boolean); after a
+    /// rescore, first pass + weight × rescore query.</summary>
+    private static Explanation Explain(IndexSearcher searcher, Query query, EngineRescore? rescore, int globalDoc)
+    {
+        var first = searcher.Explain(query, globalDoc);
+        if (rescore is null || searcher.Explain(rescore.Query, globalDoc) is not { Match: true } bonus) return first;
+        return new Explanation(true, first.Value + rescore.Weight * bonus.Value, $"first pass + {rescore.Weight} × rescore",
+            [first, bonus]);
     }
 
     /// <summary>Sort key of a date order, larger is better: newest = day, oldest = -day; undated last.</summary>
     private static long DateKey(HitOrder order, long day) =>
         day == long.MinValue ? long.MinValue : order == HitOrder.Newest ? day : -day;
 
-    private static EngineSearchResult Collect(IndexSearcher searcher, Query query, EngineSearchRequest request)
+    private static EngineSearchResult Collect(IndexSearcher searcher, Query query, EngineSearchRequest request, int depth,
+        EngineRescore? rescore)
     {
         var weight = query.CreateWeight(searcher, needsScores: true, boost: 1f);
         var order = request.Order;
         bool byDate = order != HitOrder.Relevance;
-        var heap = new HitHeap(request.TopN, byDate, searcher);
+        var heap = new HitHeap(depth, byDate, searcher);
         var facets = request.Facets == FacetFields.None ? null : new FacetCounter(request.Facets);
         long total = 0;
         var reader = searcher.Reader;
@@ -90,7 +95,7 @@ internal static class NativeSearch
                 facets?.StartLeaf(leaf);
                 var days = byDate ? leaf.GetNumericValues(NewsFields.PublishedDay) : default;
                 bool checkLive = leaf.HasDeletions;
-                int n = request.TopN;
+                int n = depth;
                 for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
                 {
                     if (checkLive && !leaf.IsLive(doc)) continue;
@@ -112,9 +117,9 @@ internal static class NativeSearch
                 facets?.EndLeaf();
             }
             var top = heap.ToSortedArray();
-            var hits = new EngineHit[top.Length];
-            for (int i = 0; i < hits.Length; i++) hits[i] = ToHit(searcher, top[i].Doc, top[i].Score, request.Explain ? query : null);
-            return new EngineSearchResult(total, hits)
+            var firstPass = new ScoreDoc[top.Length];
+            for (int i = 0; i < top.Length; i++) firstPass[i] = new ScoreDoc(top[i].Doc, top[i].Score);
+            return new EngineSearchResult(total, Hits(searcher, firstPass, query, request, rescore))
             {
                 Facets = facets?.Result(request.FacetSize) ?? new Dictionary<FacetFields, IReadOnlyList<FacetValue>>(),
             };

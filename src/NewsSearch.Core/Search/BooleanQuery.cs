@@ -37,7 +37,7 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
             bool scores = needsScores && c.Occur is Occur.Must or Occur.Should;
             weights[i] = (c.Query.CreateWeight(searcher, scores, boost), c.Occur);
         }
-        return new BooleanWeight(weights, MinimumShouldMatch);
+        return new BooleanWeight(weights, MinimumShouldMatch, this);
     }
 
     public override void Visit(Action<Query> visit)
@@ -60,8 +60,27 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
         return sb.ToString();
     }
 
-    private sealed class BooleanWeight((Weight Weight, Occur Occur)[] clauses, int minimumShouldMatch) : Weight
+    private sealed class BooleanWeight((Weight Weight, Occur Occur)[] clauses, int minimumShouldMatch, BooleanQuery query) : Weight
     {
+        public override Explanation Explain(LeafReader leaf, int doc)
+        {
+            var scorer = GetScorer(leaf);
+            if (scorer is null || scorer.Advance(doc) != doc) return Explanation.NoMatch(query.ToString());
+            var details = new List<Explanation>();
+            foreach (var (weight, occur) in clauses)
+            {
+                if (occur is Occur.MustNot or Occur.Filter) continue;
+                var e = weight.Explain(leaf, doc);
+                if (!e.Match) continue;
+                details.Add(e);
+            }
+            // The scorer's own value is what ranked the hit; the details say where it came from. A single scoring
+            // clause (a group around one word) is shown as itself.
+            float score = scorer.Score();
+            if (details.Count == 1 && Math.Abs(details[0].Value - score) <= 1e-6f * Math.Max(1f, score)) return details[0];
+            return new Explanation(true, score, $"sum of {details.Count} matching clauses", details);
+        }
+
         public override Scorer? GetScorer(LeafReader leaf)
         {
             List<Scorer>? required = null, optional = null, prohibited = null;

@@ -31,6 +31,15 @@ public sealed class IndexSearcher
 
     public BM25Similarity Similarity { get; }
 
+    /// <summary>Why the results of this searcher are incomplete (a query hit an expansion cap), or null when
+    /// every match was found.</summary>
+    public string? PartialReason => Volatile.Read(ref _partialReason);
+
+    private string? _partialReason;
+
+    /// <summary>Records that a query part could not find every match; the first reason is kept.</summary>
+    public void ReportPartial(string reason) => Interlocked.CompareExchange(ref _partialReason, reason, null);
+
     /// <summary>Snapshot-wide field statistics, computed once per field.</summary>
     public FieldStatistics GetFieldStatistics(string field)
     {
@@ -69,6 +78,45 @@ public sealed class IndexSearcher
             }
         }
         return new TopDocs(total, heap.ToSortedArray());
+    }
+
+    /// <summary>How <paramref name="globalDoc"/> scores for <paramref name="query"/> (its value is the score
+    /// <see cref="Search"/> gives it).</summary>
+    public Explanation Explain(Query query, int globalDoc)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var weight = query.CreateWeight(this, needsScores: true, boost: 1f);
+        var (leaf, doc) = Resolve(globalDoc);
+        return weight.Explain(leaf, doc);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="weight"/> × <paramref name="bonus"/>'s score to each of <paramref name="hits"/> that it
+    /// matches (Lucene's QueryRescorer with weights 1 and <paramref name="weight"/>) and re-sorts them (ties by article
+    /// id, as every order). Only these hits are scored, so a costly bonus (sloppy phrases) costs little.
+    /// </summary>
+    public ScoreDoc[] Rescore(ReadOnlySpan<ScoreDoc> hits, Query bonus, float weight = 1f)
+    {
+        ArgumentNullException.ThrowIfNull(bonus);
+        var result = hits.ToArray();
+        if (result.Length == 0) return result;
+        Array.Sort(result, static (a, b) => a.Doc.CompareTo(b.Doc));
+        var bonusWeight = bonus.CreateWeight(this, needsScores: true, boost: 1f);
+        int li = -1;
+        Scorer? scorer = null;
+        for (int i = 0; i < result.Length; i++)
+        {
+            int doc = result[i].Doc;
+            if (li < 0 || doc >= _docBases[li + 1])
+            {
+                do li++; while (doc >= _docBases[li + 1]);
+                scorer = bonusWeight.GetScorer(Reader.Leaves[li]);
+            }
+            if (scorer is null) continue;
+            if (scorer.AdvanceExact(doc - _docBases[li])) result[i] = new ScoreDoc(doc, result[i].Score + weight * scorer.Score());
+        }
+        Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : CompareIds(a.Doc, b.Doc));
+        return result;
     }
 
     /// <summary>Counts live matches without scoring.</summary>

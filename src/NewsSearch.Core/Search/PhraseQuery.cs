@@ -4,16 +4,25 @@ using NewsSearch.Core.Index;
 namespace NewsSearch.Core.Search;
 
 /// <summary>
-/// An exact phrase: terms at explicit relative positions (Lucene's PhraseQuery.Builder.add(term, position)).
+/// A phrase: terms at explicit relative positions (Lucene's PhraseQuery.Builder.add(term, position)), exact or,
+/// with <see cref="Slop"/> &gt; 0, sloppy (Lucene's sloppy phrase: the terms may be up to Slop position moves away
+/// from where the phrase puts them; a transposition of two adjacent terms costs 2).
 /// Positions come from the query analyzer, so stacked tokens and holes left by stop words keep their meaning.
-/// Scored with BM25 where tf is the number of phrase occurrences and idf is the sum of the terms' idfs.
+/// Scored with BM25 where tf is the number of phrase occurrences (sloppy: the sum of 1 / (1 + distance) over the
+/// matches, as Lucene's BM25 does) and idf is the sum of the terms' idfs.
 /// </summary>
 public sealed class PhraseQuery : Query
 {
-    public PhraseQuery(string field, IReadOnlyList<(string Term, int Position)> terms)
+    /// <summary>Largest slop accepted (the parser refuses more): beyond it a phrase is just a conjunction.</summary>
+    public const int MaxSlop = 1000;
+
+    public PhraseQuery(string field, IReadOnlyList<(string Term, int Position)> terms, int slop = 0)
     {
         if (terms.Count == 0) throw new ArgumentException("A phrase needs at least one term.", nameof(terms));
+        ArgumentOutOfRangeException.ThrowIfNegative(slop);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(slop, MaxSlop);
         Field = field;
+        Slop = slop;
         var sorted = terms.OrderBy(t => t.Position).ToArray();
         int first = sorted[0].Position;
         Terms = sorted.Select(t => t.Term).ToArray();
@@ -28,6 +37,9 @@ public sealed class PhraseQuery : Query
     /// <summary>Position of each term relative to the first (first is 0).</summary>
     public IReadOnlyList<int> Positions { get; }
 
+    /// <summary>Position moves allowed (0 = exact phrase).</summary>
+    public int Slop { get; }
+
     public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost)
     {
         var stats = searcher.GetFieldStatistics(Field);
@@ -38,7 +50,7 @@ public sealed class PhraseQuery : Query
             if (df == 0) return EmptyWeight.Instance;
             idf += BM25Similarity.Idf(df, Math.Max(stats.DocCount, df));
         }
-        return new PhraseWeight(this, searcher.Similarity.CreateScorer(boost, idf, stats), needsScores);
+        return new PhraseWeight(this, searcher.Similarity.CreateScorer(boost, idf, stats), needsScores, stats);
     }
 
     public override string ToString()
@@ -53,11 +65,21 @@ public sealed class PhraseQuery : Query
             if (Positions[i] != expected) sb.Append('@').Append(Positions[i]);
             expected = Positions[i] + 1;
         }
-        return sb.Append('"').ToString();
+        sb.Append('"');
+        if (Slop > 0) sb.Append('~').Append(Slop);
+        return sb.ToString();
     }
 
-    private sealed class PhraseWeight(PhraseQuery query, BM25Scorer sim, bool needsScores) : Weight
+    private sealed class PhraseWeight(PhraseQuery query, BM25Scorer sim, bool needsScores, FieldStatistics stats) : Weight
     {
+        public override Explanation Explain(LeafReader leaf, int doc)
+        {
+            var scorer = GetScorer(leaf) as ExactPhraseScorer;
+            if (scorer is null || scorer.Advance(doc) != doc) return Explanation.NoMatch(query.ToString());
+            return BM25Explain.Of(query.ToString(), sim, scorer.Freq, leaf.GetFieldLengths(query.Field).Get(doc), stats,
+                query.Slop > 0 ? "phrase freq, sum of 1/(1+distance)" : "phrase freq");
+        }
+
         public override Scorer? GetScorer(LeafReader leaf)
         {
             int n = query.Terms.Count;
@@ -69,14 +91,15 @@ public sealed class PhraseQuery : Query
                 postings[i] = p;
             }
             return new ExactPhraseScorer(postings, query.Positions, sim, needsScores,
-                needsScores ? leaf.GetFieldLengths(query.Field) : default);
+                needsScores ? leaf.GetFieldLengths(query.Field) : default, query.Slop);
         }
     }
 }
 
 /// <summary>
 /// Leapfrogs the terms' postings (cheapest first) and, on each document they share, counts the positions p
-/// where every term i occurs at p + offset(i). Position buffers are reused across documents.
+/// where every term i occurs at p + offset(i) (with a slop: the sloppy frequency). Position buffers are reused
+/// across documents.
 /// </summary>
 internal sealed class ExactPhraseScorer : Scorer
 {
@@ -87,12 +110,14 @@ internal sealed class ExactPhraseScorer : Scorer
     private readonly BM25Scorer _sim;
     private readonly bool _needsScores;
     private readonly FieldLengths _lengths;
+    private readonly int _slop;
     private int _doc = -1;
-    private int _freq;
+    private float _freq;
 
     public ExactPhraseScorer(PostingsEnum[] postings, IReadOnlyList<int> offsets, BM25Scorer sim, bool needsScores,
-        FieldLengths lengths)
+        FieldLengths lengths, int slop = 0)
     {
+        _slop = slop;
         var order = Enumerable.Range(0, postings.Length).OrderBy(i => postings[i].Cost).ToArray();
         _postings = order.Select(i => postings[i]).ToArray();
         _offsets = order.Select(i => offsets[i]).ToArray();
@@ -134,7 +159,25 @@ internal sealed class ExactPhraseScorer : Scorer
         return _doc = NoMoreDocs;
     }
 
-    private int PhraseFreq()
+    /// <summary>Positions every term's postings on the target and checks the phrase there only (a sloppy phrase
+    /// over common words would otherwise scan on to its next match).</summary>
+    public override bool AdvanceExact(int target)
+    {
+        foreach (var p in _postings)
+        {
+            int d = p.DocId < target ? p.Advance(target) : p.DocId;
+            if (d != target) return false;
+        }
+        _freq = PhraseFreq();
+        if (_freq <= 0) return false;
+        _doc = target;
+        return true;
+    }
+
+    /// <summary>Phrase frequency of the current document (sloppy: weighted by distance).</summary>
+    internal float Freq => _freq;
+
+    private float PhraseFreq()
     {
         int n = _postings.Length;
         for (int t = 0; t < n; t++)
@@ -148,6 +191,7 @@ internal sealed class ExactPhraseScorer : Scorer
             _counts[t] = freq;
         }
         if (n == 1) return _counts[0];
+        if (_slop > 0) return SloppyFreq();
 
         // Intersect the shifted position lists; each is ascending, so one pointer per list suffices.
         Span<int> ptr = n <= 64 ? stackalloc int[n] : new int[n];
@@ -171,6 +215,55 @@ internal sealed class ExactPhraseScorer : Scorer
             if (all) matches++;
         }
         return matches;
+    }
+
+    /// <summary>
+    /// Lucene's sloppy phrase frequency over the shifted position lists (position − offset): the window from the
+    /// smallest to the largest current shifted position is the match length; the smallest moves on until it passes
+    /// the next smallest (shrinking the window), then a window of length ≤ slop counts 1 / (1 + length).
+    /// The lists hold distinct terms' positions; a term repeated in the phrase may reuse one occurrence.
+    /// </summary>
+    private float SloppyFreq()
+    {
+        int n = _postings.Length;
+        Span<int> ptr = n <= 64 ? stackalloc int[n] : new int[n];
+        ptr.Clear();
+        int end = int.MinValue;
+        for (int t = 0; t < n; t++) end = Math.Max(end, _positions[t][0]);
+        float freq = 0;
+        int pp = MinList(ptr, out int next);
+        int matchLength = end - _positions[pp][ptr[pp]];
+        while (++ptr[pp] < _counts[pp])
+        {
+            int pos = _positions[pp][ptr[pp]];
+            if (pos > end) end = pos;
+            if (pos > next)
+            {
+                if (matchLength <= _slop) freq += 1f / (1 + matchLength);
+                pp = MinList(ptr, out next);
+                matchLength = end - _positions[pp][ptr[pp]];
+            }
+            else
+            {
+                matchLength = Math.Min(matchLength, end - pos);
+            }
+        }
+        if (matchLength <= _slop) freq += 1f / (1 + matchLength);
+        return freq;
+    }
+
+    /// <summary>The list whose current position is smallest, and the second smallest current position.</summary>
+    private int MinList(Span<int> ptr, out int second)
+    {
+        int best = -1, bestPos = int.MaxValue;
+        second = int.MaxValue;
+        for (int t = 0; t < _postings.Length; t++)
+        {
+            int p = _positions[t][ptr[t]];
+            if (p < bestPos) { second = bestPos; bestPos = p; best = t; }
+            else if (p < second) second = p;
+        }
+        return best;
     }
 
     public override float Score() =>

@@ -6,12 +6,15 @@ namespace NewsSearch.Core.Search;
 /// <summary>
 /// Every term of a field that starts with <see cref="Prefix"/> (found with TermsEnum.SeekCeil), e.g. the bigrams
 /// starting with a single CJK character the user typed. Constant score (the boost), like Lucene's rewrite:
-/// the postings of all expanded terms are unioned into a per-segment bitset. At most
-/// <see cref="MaxExpansions"/> terms are expanded per segment (in term order); the rest are ignored.
+/// the postings of all expanded terms are unioned into a per-segment bitset. Every matching term is expanded by
+/// default (the docs-only union costs work per posting, not memory per term); with a <see cref="MaxExpansions"/>
+/// cap, a segment with more terms expands the first ones in term order and the search reports itself partial
+/// (<see cref="IndexSearcher.PartialReason"/>), never silently.
 /// </summary>
-public sealed class PrefixQuery(string field, string prefix, int maxExpansions = PrefixQuery.DefaultMaxExpansions) : Query
+public sealed class PrefixQuery(string field, string prefix, int maxExpansions = PrefixQuery.Unlimited) : Query
 {
-    public const int DefaultMaxExpansions = 8192;
+    /// <summary>No cap on expanded terms.</summary>
+    public const int Unlimited = int.MaxValue;
 
     public string Field { get; } = field;
 
@@ -20,12 +23,14 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
     public int MaxExpansions { get; } = maxExpansions;
 
     public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) =>
-        new PrefixWeight(this, needsScores ? boost : 0f);
+        new PrefixWeight(this, needsScores ? boost : 0f, searcher);
 
     public override string ToString() => $"{Field}:{TermQuery.QuoteIfNeeded(Prefix)}*";
 
-    private sealed class PrefixWeight(PrefixQuery query, float score) : Weight
+    private sealed class PrefixWeight(PrefixQuery query, float score, IndexSearcher searcher) : Weight
     {
+        protected override string Describe() => $"{query} (constant)";
+
         // One postings enum serves every expanded term of every segment (two int[128] buffers per query instead of
         // per term), and a bitset whose scorer ran to the end serves the next segment. Taken and given back with
         // Interlocked so a weight used from two threads would merely allocate, never share.
@@ -62,6 +67,8 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
                     postings.IntoBitSet(bits);
                     count += terms.DocFreq;
                 } while (++expanded < query.MaxExpansions && terms.Next());
+                if (expanded >= query.MaxExpansions && terms.Next() && terms.Term.StartsWith(query.Prefix, StringComparison.Ordinal))
+                    searcher.ReportPartial($"prefix {query} expanded only its first {query.MaxExpansions} terms in a segment");
             }
             if (postings is not null) _spareEnum = postings;
             if (bits is null) return null;

@@ -24,6 +24,41 @@ public abstract class Weight
 {
     /// <summary>A scorer over the segment, or null when nothing in the segment can match.</summary>
     public abstract Scorer? GetScorer(LeafReader leaf);
+
+    /// <summary>How <paramref name="doc"/> of the segment scores (Lucene's Weight.explain): the value equals the
+    /// score the scorer gives it. This default reports the score without a breakdown.</summary>
+    public virtual Explanation Explain(LeafReader leaf, int doc)
+    {
+        var scorer = GetScorer(leaf);
+        if (scorer is null || scorer.Advance(doc) != doc) return Explanation.NoMatch(Describe());
+        return new Explanation(true, scorer.Score(), Describe(), []);
+    }
+
+    /// <summary>What the weight matches, for explanations.</summary>
+    protected virtual string Describe() => GetType().Name;
+}
+
+/// <summary>A score breakdown (Lucene's Explanation): a value, what it is, and the values it is made of.</summary>
+public sealed record Explanation(bool Match, float Value, string Description, IReadOnlyList<Explanation> Details)
+{
+    public static Explanation NoMatch(string description) => new(false, 0f, "no match: " + description, []);
+
+    public static Explanation Leaf(float value, string description) => new(true, value, description, []);
+
+    /// <summary>An indented rendering, one node a line.</summary>
+    public override string ToString()
+    {
+        var sb = new System.Text.StringBuilder();
+        Append(sb, 0);
+        return sb.ToString();
+    }
+
+    private void Append(System.Text.StringBuilder sb, int depth)
+    {
+        sb.Append(' ', depth * 2).Append(Value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(" = ").Append(Description).Append('\n');
+        foreach (var d in Details) d.Append(sb, depth + 1);
+    }
 }
 
 /// <summary>
@@ -51,6 +86,12 @@ public abstract class Scorer
     /// Must be called before <see cref="Score"/> for the same document, if at all.
     /// </summary>
     public virtual float ScoreUpperBound() => float.PositiveInfinity;
+
+    /// <summary>Whether <paramref name="target"/> (&gt; DocId, increasing between calls) matches; when true the
+    /// scorer is on it and <see cref="Score"/> may be called. Unlike <see cref="Advance"/> it never looks past the
+    /// target, so checking a few given documents (rescoring) costs only those documents. After false, DocId is
+    /// unspecified (but &lt; the next target or past it) and only AdvanceExact may follow.</summary>
+    public virtual bool AdvanceExact(int target) => (DocId < target ? Advance(target) : DocId) == target;
 
     /// <summary>Upper bound of the number of matches: conjunctions lead with the cheapest clause.</summary>
     public abstract long Cost { get; }
@@ -98,6 +139,7 @@ public sealed class MatchAllDocsQuery : Query
     public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost) => new AllWeight(boost);
 
     public override string ToString() => "*:*";
+
 
     private sealed class AllWeight(float boost) : Weight
     {

@@ -26,7 +26,28 @@ public sealed record QueryParserOptions
 
     /// <summary>Deepest parenthesis nesting accepted.</summary>
     public int MaxDepth { get; init; } = 16;
+
+    /// <summary>Most leaf queries (terms, phrases, prefixes, filters) a parsed query may hold, synonym expansions and
+    /// the analysis of long words included: bounds the work of one search. High enough for the longest request
+    /// query (1,000 Chinese chars: one word, about 4 × 1,000 word and bigram terms over four fields).</summary>
+    public int MaxClauses { get; init; } = 8192;
+
+    /// <summary>Weight of the proximity bonus (relative to the body boost): for a query of two or more plain words,
+    /// a sloppy phrase of all its words on the body word field, whose score is added to the best hits (see
+    /// <see cref="ParsedQuery.Proximity"/>). 0 turns it off.</summary>
+    public float ProximityWeight { get; init; } = 0.3f;
+
+    /// <summary>Position moves the proximity bonus allows (positions are characters in Chinese text).</summary>
+    public int ProximitySlop { get; init; } = 8;
+
+    /// <summary>Newsroom synonyms applied to unquoted words (null: none).</summary>
+    public SynonymSource? Synonyms { get; init; }
 }
+
+/// <summary>A parsed query; when it is a default-AND of several clauses, the same clauses ORed (ranked), to run
+/// when the AND finds nothing; and, for two or more plain words, the proximity bonus: a query whose score is added
+/// to the best hits' scores (a rescoring window, like Lucene's QueryRescorer).</summary>
+public sealed record ParsedQuery(Query Query, Query? OrFallback, Query? Proximity = null);
 
 /// <summary>
 /// Parses Lucene's classic query syntax into <see cref="Query"/> trees: words, "quoted phrases", +required,
@@ -55,23 +76,61 @@ public sealed class QueryParser
 
     public QueryParserOptions Options => _options;
 
-    public Query Parse(string text)
+    public Query Parse(string text) => ParseWithFallback(text).Query;
+
+    /// <summary>Parses <paramref name="text"/>; also gives the OR form of a default-AND query (see
+    /// <see cref="ParsedQuery"/>). Throws <see cref="QueryParseException"/> and nothing else on bad input.</summary>
+    public ParsedQuery ParseWithFallback(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var state = new State(this, text);
+        var state = new State(this, text, _options.Synonyms?.Current);
         var query = state.ParseOr(null, 0, out _);
         state.SkipWhitespace();
         if (!state.AtEnd)
         {
-            throw state.Text[state.Pos] == ')'
+            throw state.Text[state.Pos] is ')' or '）'
                 ? new QueryParseException($"Unbalanced ')' at position {state.Pos}: no '(' opens it.", state.Pos)
                 : new QueryParseException($"Unexpected '{state.Text[state.Pos]}' at position {state.Pos}.", state.Pos);
         }
-        return query ?? MatchNoDocsQuery.Instance;
+        if (query is null) return new ParsedQuery(MatchNoDocsQuery.Instance, null);
+        Query? fallback = null;
+        if (state.TopAnd is not null && query is BooleanQuery and && !state.TopAndExplicit
+            && and.Clauses.Count(c => c.Occur == Occur.Must) >= 2)
+        {
+            fallback = new BooleanQuery(and.Clauses.Select(c => c.Occur == Occur.Must ? c with { Occur = Occur.Should } : c).ToArray(),
+                minimumShouldMatch: 1);
+        }
+        var proximity = state.TopAnd is { Count: >= 2 } words ? Proximity(words) : null;
+        return new ParsedQuery(query, fallback, proximity);
     }
 
-    /// <summary>The query for one word or phrase in the given word fields (null when analysis leaves nothing).</summary>
-    public Query? BuildText(string text, IReadOnlyList<string> wordFields, bool matchAuthorName = false)
+    /// <summary>The proximity bonus over plain words: on the body word field, the words as one sloppy phrase (their
+    /// analyzed tokens in order), weighted by <see cref="QueryParserOptions.ProximityWeight"/>. Null when off or
+    /// when the words analyze to fewer than two tokens.</summary>
+    private Query? Proximity(List<string> words)
+    {
+        if (_options.ProximityWeight <= 0 || _options.ProximitySlop <= 0) return null;
+        string joined = string.Join(' ', words);
+        var clauses = new List<BooleanClause>();
+        // The body only: a title is short, so words found in it are close anyway, and every extra field costs a
+        // sloppy phrase per hit rescored.
+        foreach (var field in (ReadOnlySpan<string>)[NewsFields.Body])
+        {
+            var tokens = MainPath(TokenStreams.Analyze(_queryAnalyzer(field), joined));
+            if (tokens.Count < 2) continue;
+            float boost = (field == NewsFields.Title ? _options.TitleBoost : _options.BodyBoost) * _options.ProximityWeight;
+            var phrase = new PhraseQuery(field, tokens.Select(t => (t.Term, t.Position)).ToArray(),
+                Math.Min(_options.ProximitySlop, PhraseQuery.MaxSlop));
+            clauses.Add(new BooleanClause(Boost(phrase, boost), Occur.Should));
+        }
+        return clauses.Count switch { 0 => null, 1 => clauses[0].Query, _ => new BooleanQuery(clauses) };
+    }
+
+    /// <summary>The query for one word or phrase in the given word fields (null when analysis leaves nothing).
+    /// With <paramref name="slop"/> &gt; 0 the phrase is sloppy: on the gram fields only the bigrams inside one word
+    /// are kept (a bigram across two words is not there when the words stand apart), and the gram clause is left out
+    /// when that leaves a word uncovered.</summary>
+    public Query? BuildText(string text, IReadOnlyList<string> wordFields, bool matchAuthorName = false, int slop = 0)
     {
         var parts = new List<BooleanClause>();
         string trimmed = text.Trim();
@@ -92,7 +151,7 @@ public sealed class QueryParser
             lastWordAnalyzer = analyzer;
             lastWordTokens = wordTokens;
 
-            Query? word = PhraseOrTerm(wordField, wordTokens);
+            Query? word = PhraseOrTerm(wordField, wordTokens, slop);
             if (word is not null) word = Boost(word, fieldBoost);
 
             string? gramField = GramFieldOf(wordField);
@@ -104,6 +163,11 @@ public sealed class QueryParser
                 {
                     // The analyzed (normalized) character, as the index holds it (NFKC maps compatibility ideographs).
                     gram = new PrefixQuery(gramField, gramTokens.Count == 1 ? gramTokens[0].Term : trimmed);
+                }
+                else if (slop > 0)
+                {
+                    var inside = InsideWords(gramTokens, wordTokens);
+                    gram = inside is null ? null : PhraseOrTerm(gramField, inside, slop);
                 }
                 else
                 {
@@ -137,6 +201,46 @@ public sealed class QueryParser
 
     private static Query Boost(Query q, float boost) => boost == 1f ? q : new BoostQuery(q, boost);
 
+    /// <summary>The gram tokens lying inside one word token, or null when some word token has none.</summary>
+    private static List<QueryToken>? InsideWords(List<QueryToken> grams, List<QueryToken> words)
+    {
+        var kept = new List<QueryToken>(grams.Count);
+        foreach (var w in words)
+        {
+            int before = kept.Count;
+            foreach (var g in grams)
+                if (g.StartOffset >= w.StartOffset && g.EndOffset <= w.EndOffset) kept.Add(g);
+            if (kept.Count == before) return null;
+        }
+        return kept;
+    }
+
+    /// <summary>A prefix query on the given word fields (title boosted); a single Han character also takes every
+    /// gram starting with it. The prefix is normalized as the index normalizes text (NFKC, lowercase).</summary>
+    public Query? BuildPrefix(string prefix, IReadOnlyList<string> wordFields)
+    {
+        string normalized = NormalizeWord(prefix);
+        if (normalized.Length == 0) return null;
+        bool singleHan = GramPostings.IsHanChar(normalized);
+        var parts = new List<BooleanClause>();
+        foreach (var wordField in wordFields)
+        {
+            float fieldBoost = wordField == NewsFields.Title ? _options.TitleBoost : _options.BodyBoost;
+            parts.Add(new BooleanClause(Boost(new PrefixQuery(wordField, normalized), fieldBoost), Occur.Should));
+            if (singleHan && GramFieldOf(wordField) is { } gramField)
+                parts.Add(new BooleanClause(Boost(new PrefixQuery(gramField, normalized), fieldBoost * _options.GramWeight), Occur.Should));
+        }
+        return parts.Count switch { 0 => null, 1 => parts[0].Query, _ => new BooleanQuery(parts) };
+    }
+
+    /// <summary>NFKC + lowercase, as the index normalizes text (also the synonym lookup key).</summary>
+    internal static string NormalizeWord(string text)
+    {
+        var n = new TextNormalizer();
+        n.Normalize(text.AsSpan().Trim());
+        return n.Text.ToString();
+    }
+
     private static bool CodePointCountIs1(string s) => s.Length is 1 or 2 && CjkText.CodePointCount(s) == 1;
 
     public static string? GramFieldOf(string wordField) => wordField switch
@@ -160,11 +264,11 @@ public sealed class QueryParser
         return result;
     }
 
-    private static Query? PhraseOrTerm(string field, List<QueryToken> tokens) => tokens.Count switch
+    private static Query? PhraseOrTerm(string field, List<QueryToken> tokens, int slop = 0) => tokens.Count switch
     {
         0 => null,
         1 => new TermQuery(field, tokens[0].Term),
-        _ => new PhraseQuery(field, tokens.Select(t => (t.Term, t.Position)).ToArray()),
+        _ => new PhraseQuery(field, tokens.Select(t => (t.Term, t.Position)).ToArray(), slop),
     };
 
     private enum FieldKind { Text, Keyword, Date }
@@ -187,11 +291,21 @@ public sealed class QueryParser
         };
     }
 
-    private sealed class State(QueryParser parser, string text)
+    private sealed class State(QueryParser parser, string text, SynonymMap? synonyms)
     {
         public readonly string Text = text;
         public int Pos;
         private int _terms;
+        private int _clauses;
+
+        /// <summary>The plain words of the top-level AND group (for the proximity bonus), when the query is one.</summary>
+        public List<string>? TopAnd;
+
+        /// <summary>The top-level AND group used an explicit AND or +: no OR fallback then.</summary>
+        public bool TopAndExplicit;
+
+        // The plain word of the clause just parsed (unquoted, unfielded, unboosted), for TopAnd.
+        private string? _plainWord;
 
         public bool AtEnd => Pos >= Text.Length;
 
@@ -239,6 +353,8 @@ public sealed class QueryParser
                 if (!nextHad) throw new QueryParseException($"OR at position {opPos} needs a clause after it.", opPos);
                 if (next is not null) alternatives.Add(next);
             }
+            // The proximity bonus and the OR fallback are for one top-level AND group only.
+            if (depth == 0 && field is null && alternatives.Count != 1) TopAnd = null;
             return alternatives.Count switch
             {
                 0 => null,
@@ -252,6 +368,9 @@ public sealed class QueryParser
         {
             var clauses = new List<BooleanClause>();
             hadClause = false;
+            bool top = depth == 0 && field is null;
+            var words = top ? new List<string>() : null;
+            bool explicitAnd = false;
             while (true)
             {
                 SkipWhitespace();
@@ -261,6 +380,7 @@ public sealed class QueryParser
                     int opPos = Pos;
                     if (!hadClause) throw new QueryParseException($"AND at position {opPos} needs a clause before it.", opPos);
                     Pos += Text[Pos] == '&' ? 2 : 3;
+                    explicitAnd = true;
                     SkipWhitespace();
                     if (AtGroupEnd() || PeekOr() || PeekAnd())
                         throw new QueryParseException($"AND at position {opPos} needs a clause after it.", opPos);
@@ -282,12 +402,20 @@ public sealed class QueryParser
                     Pos++;
                     // A lone '+' or '-' (followed by a space) is punctuation, not an operator: ignore it.
                     if (AtEnd || char.IsWhiteSpace(Text[Pos])) continue;
+                    if (occur == Occur.Must) explicitAnd = true;
                 }
+                _plainWord = null;
                 var q = ParseClause(field, depth, out bool isFilter);
                 hadClause = true;
                 if (q is null) continue;
                 if (isFilter && occur == Occur.Must) occur = Occur.Filter;
+                if (occur == Occur.Must && _plainWord is not null) words?.Add(_plainWord);
                 clauses.Add(new BooleanClause(q, occur));
+            }
+            if (top)
+            {
+                TopAnd = words;
+                TopAndExplicit = explicitAnd;
             }
             if (clauses.Count == 0) return null;
             if (clauses.All(c => c.Occur == Occur.MustNot))
@@ -321,7 +449,13 @@ public sealed class QueryParser
 
             Query? q;
             char c = Text[Pos];
-            if (c is '(' or '（')
+            if (known is null && field is null && string.CompareOrdinal(Text, Pos, "*:*", 0, 3) == 0 && IsTermEnd(Pos + 3))
+            {
+                Pos += 3;
+                CountClause(start);
+                q = MatchAllDocsQuery.Instance;
+            }
+            else if (c is '(' or '（')
             {
                 int open = Pos++;
                 if (depth + 1 > parser._options.MaxDepth)
@@ -338,21 +472,28 @@ public sealed class QueryParser
             else if (c is '"' or '“' or '”')
             {
                 string phrase = ReadQuoted();
-                q = BuildValue(effectiveField, kind, phrase, start);
+                int slop = ReadSlop();
+                q = BuildValue(effectiveField, kind, phrase, start, quoted: true, slop: slop);
             }
             else if (c is '[' or '{')
             {
                 if (kind != FieldKind.Date)
                     throw new QueryParseException($"A range at position {Pos} is only supported for date: (date:[2026-01-01 TO 2026-01-31]).", Pos);
                 q = ReadDateRange(effectiveField!);
+                CountClause(start);
             }
             else
             {
                 int termStart = Pos;
-                string term = ReadTerm();
+                string term = ReadTerm(out bool prefix);
                 if (term.Length == 0)
-                    throw new QueryParseException($"Unexpected '{Text[termStart]}' at position {termStart}.", termStart);
-                q = BuildValue(effectiveField, kind, term, termStart);
+                {
+                    throw prefix
+                        ? new QueryParseException($"A prefix at position {termStart} needs at least one character before '*'.", termStart)
+                        : new QueryParseException($"Unexpected '{Text[termStart]}' at position {termStart}.", termStart);
+                }
+                q = prefix ? BuildPrefixValue(effectiveField, kind, term, termStart) : BuildValue(effectiveField, kind, term, termStart);
+                if (!prefix && known is null && field is null && q is not null) _plainWord = term;
             }
 
             if (!AtEnd && Text[Pos] == '^')
@@ -364,8 +505,43 @@ public sealed class QueryParser
                     || boost < 0 || float.IsInfinity(boost) || !IsTermEnd(Pos))
                     throw new QueryParseException($"Boost at position {caret} must be a non-negative number (e.g. ^2).", caret);
                 if (q is not null && !isFilter) q = new BoostQuery(q, boost);
+                _plainWord = null;
             }
             return q;
+        }
+
+        /// <summary>~N after a quoted phrase: the slop (0 when absent).</summary>
+        private int ReadSlop()
+        {
+            if (AtEnd || Text[Pos] != '~') return 0;
+            int tilde = Pos++;
+            int numStart = Pos;
+            while (Pos < Text.Length && char.IsAsciiDigit(Text[Pos])) Pos++;
+            if (Pos == numStart || Pos - numStart > 4 || !IsTermEnd(Pos)
+                || !int.TryParse(Text.AsSpan(numStart, Pos - numStart), CultureInfo.InvariantCulture, out int slop) || slop > PhraseQuery.MaxSlop)
+                throw new QueryParseException($"Proximity at position {tilde} must be a whole number of positions from 0 to {PhraseQuery.MaxSlop} (e.g. \"a b\"~5).", tilde);
+            return slop;
+        }
+
+        private Query? BuildPrefixValue(string? field, FieldKind kind, string value, int at)
+        {
+            switch (kind)
+            {
+                case FieldKind.Date:
+                    throw new QueryParseException($"A prefix at position {at} is not supported for dates; use date:2026-01 or a range.", at);
+                case FieldKind.Keyword:
+                    if (field == NewsSearch.Core.Index.ArticleDocuments.KindField)
+                        throw new QueryParseException($"A prefix at position {at} is not supported for kind:.", at);
+                    CountTerm(at);
+                    CountClause(at);
+                    return new PrefixQuery(field!, value.Trim());
+                default:
+                    CountTerm(at);
+                    var q = parser.BuildPrefix(value, field is null ? DefaultWordFields : [field]);
+                    if (q is null) throw new QueryParseException($"A prefix at position {at} needs at least one character before '*'.", at);
+                    CountClauses(q, at);
+                    return q;
+            }
         }
 
         private static FieldKind KindOf(string field) =>
@@ -382,8 +558,11 @@ public sealed class QueryParser
             return i > Pos && i < Text.Length && Text[i] is ':' or '：' ? i : -1;
         }
 
-        private string ReadTerm()
+        /// <summary>A word up to the next space or special character, with \ escapes resolved; an unescaped '*'
+        /// at its end makes it a prefix (<paramref name="prefix"/>), anywhere else it is refused.</summary>
+        private string ReadTerm(out bool prefix)
         {
+            prefix = false;
             var sb = new StringBuilder();
             while (!IsTermEnd(Pos))
             {
@@ -395,6 +574,14 @@ public sealed class QueryParser
                     sb.Append(Text[Pos + 1]);
                     Pos += 2;
                     continue;
+                }
+                if (c == '*')
+                {
+                    if (!IsTermEnd(Pos + 1))
+                        throw new QueryParseException($"'*' at position {Pos} is only supported at the end of a word (prefix*); write \\* for the character.", Pos);
+                    prefix = true;
+                    Pos++;
+                    break;
                 }
                 sb.Append(c);
                 Pos++;
@@ -421,7 +608,7 @@ public sealed class QueryParser
             return sb.ToString();
         }
 
-        private Query? BuildValue(string? field, FieldKind kind, string value, int at)
+        private Query? BuildValue(string? field, FieldKind kind, string value, int at, bool quoted = false, int slop = 0)
         {
             switch (kind)
             {
@@ -429,24 +616,64 @@ public sealed class QueryParser
                     value = value.Trim();
                     if (value.Length == 0) throw new QueryParseException($"Field '{field}' at position {at} needs a value.", at);
                     CountTerm(at);
+                    CountClause(at);
                     // The index keeps kind only as a sorted doc value (no terms).
                     return new KeywordQuery(field!, value, docValuesOnly: field == NewsSearch.Core.Index.ArticleDocuments.KindField);
                 case FieldKind.Date:
                     var (lo, hi) = ParseDay(value.Trim(), at);
+                    CountClause(at);
                     return new NumericRangeQuery(field!, lo, hi);
                 default:
                     if (value.Trim().Length == 0) return null;
                     CountTerm(at);
-                    return field is null
-                        ? parser.BuildText(value, DefaultWordFields, matchAuthorName: true)
-                        : parser.BuildText(value, [field]);
+                    var fields = field is null ? DefaultWordFields : (IReadOnlyList<string>)[field];
+                    // Longer than any word: refused before analysis so one huge "word" cannot make a huge phrase.
+                    if (value.Length > MaxWordLength)
+                        throw new QueryParseException($"The word at position {at} is {value.Length} characters long; at most {MaxWordLength} are allowed.", at);
+                    var q = parser.BuildText(value, fields, matchAuthorName: field is null, slop);
+                    if (q is null) return null;
+                    var alternatives = quoted ? null : synonyms?.Lookup(NormalizeWord(value));
+                    if (alternatives is not null)
+                    {
+                        // A word with synonyms: any of them (each analyzed like the word) may match.
+                        var any = new List<BooleanClause> { new(q, Occur.Should) };
+                        foreach (var alt in alternatives)
+                        {
+                            CountTerm(at);
+                            if (parser.BuildText(alt, fields, matchAuthorName: field is null) is { } altQuery)
+                                any.Add(new BooleanClause(altQuery, Occur.Should));
+                        }
+                        if (any.Count > 1) q = new BooleanQuery(any);
+                    }
+                    CountClauses(q, at);
+                    return q;
             }
         }
+
+        /// <summary>Longest single word or phrase accepted (the query as a whole is bounded by the searcher).</summary>
+        // A Chinese query has no spaces, so one word may be as long as a whole request's query (1,000 chars);
+        // the cap bounds direct parser use (the property test feeds it 100k chars).
+        private const int MaxWordLength = SearchRequest.MaxQueryLength;
 
         private void CountTerm(int at)
         {
             if (++_terms > parser._options.MaxTerms)
                 throw new QueryParseException($"Too many terms: at most {parser._options.MaxTerms} words or phrases (position {at}).", at);
+        }
+
+        private void CountClause(int at, int n = 1)
+        {
+            _clauses += n;
+            if (_clauses > parser._options.MaxClauses)
+                throw new QueryParseException($"The query is too complex: more than {parser._options.MaxClauses} term clauses (position {at}).", at);
+        }
+
+        /// <summary>Counts the leaf queries of <paramref name="q"/> (each term of a phrase counts).</summary>
+        private void CountClauses(Query q, int at)
+        {
+            int n = 0;
+            q.Visit(x => n += x switch { PhraseQuery p => p.Terms.Count, BooleanQuery or BoostQuery => 0, _ => 1 });
+            CountClause(at, n);
         }
 
         private Query ReadDateRange(string field)

@@ -15,7 +15,7 @@ public sealed class TermQuery(string field, string term) : Query
         if (df == 0) return EmptyWeight.Instance;
         var stats = searcher.GetFieldStatistics(Field);
         float idf = BM25Similarity.Idf(df, Math.Max(stats.DocCount, df));
-        return new TermWeight(this, searcher.Similarity.CreateScorer(boost, idf, stats), needsScores);
+        return new TermWeight(this, searcher.Similarity.CreateScorer(boost, idf, stats), needsScores, stats);
     }
 
     public override string ToString() => $"{Field}:{QuoteIfNeeded(Term)}";
@@ -23,8 +23,15 @@ public sealed class TermQuery(string field, string term) : Query
     internal static string QuoteIfNeeded(string s) =>
         s.Length == 0 || s.AsSpan().IndexOfAny(" \t\"():^[]{}") >= 0 ? "\"" + s.Replace("\"", "\\\"") + "\"" : s;
 
-    private sealed class TermWeight(TermQuery query, BM25Scorer sim, bool needsScores) : Weight
+    private sealed class TermWeight(TermQuery query, BM25Scorer sim, bool needsScores, FieldStatistics stats) : Weight
     {
+        public override Explanation Explain(LeafReader leaf, int doc)
+        {
+            var postings = GramPostings.Get(leaf, query.Field, query.Term, withPositions: false);
+            if (postings is null || postings.Advance(doc) != doc) return Explanation.NoMatch(query.ToString());
+            return BM25Explain.Of(query.ToString(), sim, postings.Freq, leaf.GetFieldLengths(query.Field).Get(doc), stats);
+        }
+
         public override Scorer? GetScorer(LeafReader leaf)
         {
             var postings = GramPostings.Get(leaf, query.Field, query.Term, withPositions: false);
@@ -96,6 +103,8 @@ public sealed class KeywordQuery(string field, string value, bool docValuesOnly 
 
     private sealed class KeywordWeight(KeywordQuery query, float score) : Weight
     {
+        protected override string Describe() => $"{query} (constant)";
+
         public override Scorer? GetScorer(LeafReader leaf)
         {
             if (query.DocValuesOnly)
@@ -147,6 +156,8 @@ public sealed class NumericRangeQuery(string field, long min, long max) : Query
 
     private sealed class RangeWeight(NumericRangeQuery q, float score) : Weight
     {
+        protected override string Describe() => $"{q} (filter)";
+
         public override Scorer? GetScorer(LeafReader leaf) => leaf.MaxDoc == 0 ? null : new RangeScorer(leaf, q, score);
     }
 

@@ -37,7 +37,8 @@ public class EngineDifferentialTest
     public void SetUp()
     {
         var analysis = TestAnalysis.Instance;
-        _searcher = new NewsSearcher(analysis);
+        // The data-driven searches' synonyms, so synonym-expanded queries are compared too.
+        _searcher = new NewsSearcher(analysis, SearchesTest.Synonyms);
         _dir = Path.Combine(Path.GetTempPath(), "newssearch-differential-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         _store = new ArticleStore(Path.Combine(_dir, "data"));
@@ -119,8 +120,22 @@ public class EngineDifferentialTest
 
     public static IEnumerable<string> DataDrivenQueries() => SearchesTest.Cases().Select(c => c.Query).Distinct();
 
+    /// <summary>The syntax of issue 9 over the bench corpus and the seed pages: sloppy phrases, word prefixes, date
+    /// ranges, match-all, AND queries that fall back to OR, synonym-expanded words.</summary>
+    public static IEnumerable<string> NewSyntaxQueries() =>
+    [
+        "\"经济 发展\"~3", "\"交通 安全\"~10", "\"人民 政府\"~1", "\"发展 经济\"~2", "title:\"文化 旅游\"~5",
+        "经济*", "发展* 改革", "title:株洲*", "body:互联*", "author:李*", "株*",
+        "date:[2021-01-01 TO 2021-12-31]", "经济 date:{2021-03-01 TO 2022-08-31}", "date:2022-05", "*:*", "*:* -经济",
+        "经济 锲而不舍聆听 魅力", "高铁 押金 锲而不舍", "医保 报销", "单车 押金", "医疗保险",
+        "经济 AND (发展 OR 改革) -政治", "\\+经济", "经济^3 发展",
+    ];
+
     [TestCaseSource(nameof(BenchQueries))]
     public void TestBenchQueryMatchesTheSameArticlesOnBothEngines(string q) => Compare(q);
+
+    [TestCaseSource(nameof(NewSyntaxQueries))]
+    public void TestNewSyntaxMatchesTheSameArticlesOnBothEngines(string q) => Compare(q);
 
     [TestCaseSource(nameof(DataDrivenQueries))]
     public void TestDataDrivenSearchMatchesTheSameArticlesOnBothEngines(string q) => Compare(q);
@@ -137,7 +152,7 @@ public class EngineDifferentialTest
                 .SetArgDisplayNames(q, "facets");
         }
         // The seed pages carry sections and bylines.
-        foreach (var q in new[] { "株洲", "记者", "-的" })
+        foreach (var q in new[] { "株洲", "记者", "-的", "\"经济 发展\"~3", "经济*", "高铁 押金 锲而不舍", "单车" })
         {
             yield return new TestCaseData(q, null, null, HitOrder.Newest, FacetFields.Month | FacetFields.Author | FacetFields.Section)
                 .SetArgDisplayNames(q, "newest, facets");
@@ -152,11 +167,15 @@ public class EngineDifferentialTest
             From = from is null ? null : DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
             To = to is null ? null : DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
         };
-        var query = _searcher.Parse(q);
-        var engineRequest = new EngineSearchRequest(query, 200) { Filter = SearchFilters.Build(request), Order = order, Facets = facets, FacetSize = 50 };
-        var native = _nativeLease.Snapshot.Search(engineRequest);
-        var lucene = _luceneLease.Snapshot.Search(engineRequest);
-        string because = $"query {q} parsed as {query}, {order}, {facets}";
+        var parsed = _searcher.Parser.ParseWithFallback(q);
+        var engineRequest = new EngineSearchRequest(parsed.Query, 200) { Filter = SearchFilters.Build(request), Order = order, Facets = facets, FacetSize = 50 };
+        // As a search runs it: OR fallback, proximity rescore.
+        var nativeRanked = NewsSearcher.Rank(_nativeLease.Snapshot, parsed, engineRequest);
+        var luceneRanked = NewsSearcher.Rank(_luceneLease.Snapshot, parsed, engineRequest);
+        var native = nativeRanked.Result;
+        var lucene = luceneRanked.Result;
+        string because = $"query {q} parsed as {nativeRanked.Query}, {order}, {facets}";
+        Assert.That(luceneRanked.Fallback, Is.EqualTo(nativeRanked.Fallback), "fallback; " + because);
         Assert.That(lucene.TotalHits, Is.EqualTo(native.TotalHits), "total hits; " + because);
         if (order != HitOrder.Relevance)
             Assert.That(lucene.Hits.Select(h => h.Id), Is.EqualTo(native.Hits.Select(h => h.Id)), "date order then id; " + because);
@@ -169,12 +188,19 @@ public class EngineDifferentialTest
         }
     }
 
+    /// <summary>Both engines as a search ranks (OR fallback, proximity rescore): same fallback, total and set.</summary>
     private void Compare(string q)
     {
-        var query = _searcher.Parse(q);
+        var parsed = _searcher.Parser.ParseWithFallback(q);
         int all = Math.Max(1, _nativeLease.Snapshot.NumDocs);
-        var nativeTop = _nativeLease.Snapshot.Search(new EngineSearchRequest(query, all));
-        var lucene = _luceneLease.Snapshot.Search(new EngineSearchRequest(query, all));
+        var nativeRanked = NewsSearcher.Rank(_nativeLease.Snapshot, parsed, all);
+        var luceneRanked = NewsSearcher.Rank(_luceneLease.Snapshot, parsed, all);
+        Assert.That(luceneRanked.Fallback, Is.EqualTo(nativeRanked.Fallback), $"fallback; query {q}");
+        var query = nativeRanked.Query;
+        var nativeTop = nativeRanked.Result;
+        var lucene = luceneRanked.Result;
+        Assert.That(lucene.Partial, Is.False, $"Lucene expands every prefix; query {q}");
+        Assert.That(nativeTop.Partial, Is.False, $"native expands every prefix; query {q}");
         var nativeIds = nativeTop.Hits.Select(h => h.Id).ToArray();
         var luceneIds = lucene.Hits.Select(h => h.Id).ToArray();
 

@@ -111,14 +111,31 @@ public class LuceneEngineTests
             "经济", "\"经济发展\"", "经济发展", "株", "李逸峰", "+经济 -政治", "经济 OR 交通", "title:交通^2",
             "author:李逸峰", "section:要闻", "id:a1", "kind:article", "date:2026-05", "date:[2026-04-01 TO 2026-05-31]",
             "-经济", "的", "the", "abc",
+            // Issue 9's syntax: sloppy phrases, word prefixes (also author), match-all, exclusive ranges, escapes,
+            // and queries whose OR fallback and proximity bonus are built too.
+            "\"经济 发展\"~3", "\"经济发展\"~0", "title:\"交通 安全\"~5", "经济*", "title:交通*", "body:互联*", "author:李*",
+            "*:*", "*:* -经济", "date:{2026-04-01 TO 2026-05-31}", "\\+经济", "经济 发展 改革", "(经济 OR 交通) 发展",
         ];
         var seen = new HashSet<Type>();
+        var searcher = Searcher;
         foreach (var q in queries)
         {
-            var query = Searcher.Parse(q);
-            query.Visit(n => seen.Add(n.GetType()));
-            Assert.DoesNotThrow(() => LuceneQueryCompiler.Compile(query), q);
+            var parsed = searcher.Parser.ParseWithFallback(q);
+            foreach (var query in new[] { parsed.Query, parsed.OrFallback, parsed.Proximity })
+            {
+                if (query is null) continue;
+                query.Visit(n => seen.Add(n.GetType()));
+                Assert.DoesNotThrow(() => LuceneQueryCompiler.Compile(query), q);
+            }
         }
+        // A sloppy phrase keeps its slop.
+        var sloppy = LuceneQueryCompiler.Compile(new PhraseQuery("body", [("经济", 0), ("发展", 1)], 3));
+        Assert.That(sloppy, Is.InstanceOf<Lucene.Net.Search.PhraseQuery>());
+        Assert.That(((Lucene.Net.Search.PhraseQuery)sloppy).Slop, Is.EqualTo(3));
+        // Every concrete node type of our query tree is emitted by the parser above (so a new one must be added here
+        // and to the compiler).
+        var nodeTypes = typeof(Query).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Query)) && !t.IsAbstract && t.IsPublic);
+        Assert.That(seen, Is.SupersetOf(nodeTypes));
         Assert.That(seen, Is.SupersetOf(new[]
         {
             typeof(TermQuery), typeof(PhraseQuery), typeof(PrefixQuery), typeof(BooleanQuery), typeof(BoostQuery),

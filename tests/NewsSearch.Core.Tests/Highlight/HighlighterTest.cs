@@ -110,7 +110,8 @@ public class HighlighterTest
         Assert.That(fragments, Has.Count.EqualTo(3));
         Assert.That(fragments[0], Does.Contain("<mark>押金</mark>和<mark>退还</mark>"));
         foreach (var f in fragments)
-            Assert.That(f.Replace("<mark>", "").Replace("</mark>", "").Length, Is.LessThanOrEqualTo(102));
+            Assert.That(f.Replace("<mark>", "").Replace("</mark>", "").Length,
+                Is.LessThanOrEqualTo(Highlighter.Options.FragmentSize + 2), "the size plus an ellipsis at each end");
     }
 
     [Test]
@@ -156,4 +157,54 @@ public class HighlighterTest
         var f = Highlighter.BestFragments(later, Terms("押金"), NewsFields.Body)[0];
         Assert.That(f, Does.StartWith("城市社区服务很好。").Or.StartWith("社区<mark>押金</mark>"), "starts at a sentence start");
     }
+
+    [Test]
+    public void TestFragmentsAreWholeSentencesUpToTheSize()
+    {
+        string text = "城市社区服务很好。" + "社区开展押金退还活动。" + "学生参加。" + string.Concat(Enumerable.Repeat("城市社区服务很好。", 30));
+        var f = Highlighter.BestFragments(text, Terms("押金"), NewsFields.Body);
+        Assert.That(f, Has.Count.EqualTo(1));
+        Assert.That(f[0], Does.StartWith("社区开展<mark>押金</mark>退还活动。学生参加。"), "starts at the sentence holding the match");
+        Assert.That(f[0], Does.EndWith("。"), "ends at a sentence end, no ellipsis");
+        Assert.That(f[0].Length, Is.LessThanOrEqualTo(Highlighter.Options.FragmentSize + 13));
+    }
+
+    [Test]
+    public void TestClosingQuoteStaysWithItsSentence()
+    {
+        string text = "他说：“押金退还很方便。”" + string.Concat(Enumerable.Repeat("城市社区服务很好。", 30));
+        var f = BestFragments(text, "押金", 20)[0];
+        Assert.That(f, Is.EqualTo("他说：“<mark>押金</mark>退还很方便。”"));
+    }
+
+    [Test]
+    public void TestFragmentSizePerCall()
+    {
+        string text = string.Concat(Enumerable.Repeat("城市社区服务很好。", 5)) + "押金退还。" + string.Concat(Enumerable.Repeat("城市社区服务很好。", 30));
+        var small = BestFragments(text, "押金", 20);
+        var large = BestFragments(text, "押金", 200);
+        Assert.That(small[0], Is.EqualTo("<mark>押金</mark>退还。城市社区服务很好。"));
+        Assert.That(large[0].Length, Is.GreaterThan(150));
+    }
+
+    [Test]
+    public void TestMoreDistinctWordsBeatMoreMatches()
+    {
+        string filler = string.Concat(Enumerable.Repeat("城市社区服务很好。", 20));
+        string text = "押金押金押金押金。" + filler + "押金可以退还。" + filler;
+        var f = BestFragments(text, "押金 OR 退还", 20);
+        Assert.That(f[0], Is.EqualTo("<mark>押金</mark>可以<mark>退还</mark>。城市社区服务很好。"));
+        Assert.That(f[1], Does.StartWith("<mark>押金押金押金押金</mark>。"));
+    }
+
+    [Test]
+    public void TestNoMatchInTheBodyGivesTheLeadSentences()
+    {
+        string text = "第一句话。第二句话。" + string.Concat(Enumerable.Repeat("城市社区服务很好。", 30));
+        var f = BestFragments(text, "押金", 30);
+        Assert.That(f, Is.EqualTo(new[] { "第一句话。第二句话。城市社区服务很好。城市社区服务很好。" }), "as many lead sentences as fit");
+    }
+
+    private static IReadOnlyList<string> BestFragments(string text, string q, int size) =>
+        Highlighter.BestFragments(text, Highlighter.FindSpans(text, Terms(q), NewsFields.Body), size);
 }

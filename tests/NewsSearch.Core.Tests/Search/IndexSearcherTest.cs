@@ -131,11 +131,73 @@ public class IndexSearcherTest
     }
 
     [Test]
-    public void TestPrefixExpansionIsCapped()
+    public void TestPrefixExpansionIsCompleteByDefaultAndACapIsReported()
     {
         var searcher = new IndexSearcher(Open("经济", "经常", "经过"));
         Assert.That(searcher.Search(new PrefixQuery(NewsFields.BodyGrams, "经"), 10).TotalHits, Is.EqualTo(3));
-        Assert.That(searcher.Search(new PrefixQuery(NewsFields.BodyGrams, "经", maxExpansions: 1), 10).TotalHits, Is.EqualTo(1));
+        Assert.That(searcher.PartialReason, Is.Null, "every term expanded: nothing to report");
+        var capped = new IndexSearcher(searcher.Reader);
+        Assert.That(capped.Search(new PrefixQuery(NewsFields.BodyGrams, "经", maxExpansions: 1), 10).TotalHits, Is.EqualTo(1));
+        Assert.That(capped.PartialReason, Does.Contain("body.cjk:经*").And.Contain("first 1 terms"));
+        var exact = new IndexSearcher(searcher.Reader);
+        exact.Search(new PrefixQuery(NewsFields.BodyGrams, "经", maxExpansions: 3), 10);
+        Assert.That(exact.PartialReason, Is.Null, "a cap that was not reached is not reported");
+    }
+
+    [Test]
+    public void TestSloppyPhraseFollowsLuceneSlopSemantics()
+    {
+        // Test analyzers: each CJK char is one position; 经济 and 合作 are words.
+        var searcher = new IndexSearcher(Open("经济合作", "经济的合作", "合作经济", "经济很好很好合作"));
+        long Hits(int slop, params (string, int)[] terms) => searcher.Search(new PhraseQuery(NewsFields.Body, terms, slop), 10).TotalHits;
+        Assert.That(Hits(0, ("经济", 0), ("合作", 2)), Is.EqualTo(1));
+        Assert.That(Hits(1, ("经济", 0), ("合作", 2)), Is.EqualTo(2), "one extra char between: one move");
+        Assert.That(Hits(3, ("经济", 0), ("合作", 2)), Is.EqualTo(2), "transposed 合作经济 needs 4 moves");
+        Assert.That(Hits(4, ("经济", 0), ("合作", 2)), Is.EqualTo(4));
+        var top = searcher.Search(new PhraseQuery(NewsFields.Body, [("经济", 0), ("合作", 2)], 4), 10);
+        Assert.That(searcher.GetId(top.ScoreDocs[0].Doc), Is.EqualTo("d0"), "the exact occurrence scores highest");
+        Assert.That(new PhraseQuery(NewsFields.Body, [("经济", 0), ("合作", 2)], 4).ToString(), Is.EqualTo("body:\"经济 合作@2\"~4"));
+    }
+
+    [Test]
+    public void TestRescoreAddsTheBonusToTheHitsItMatchesAndReSorts()
+    {
+        var reader = new DirectoryReader([
+            MemoryLeafReader.Build([new TestDoc("a", "", "经济很好很好合作"), new TestDoc("b", "", "经济合作")], f => TestAnalyzers.For(f, false)),
+            MemoryLeafReader.Build([new TestDoc("c", "", "经济"), new TestDoc("d", "", "合作经济")], f => TestAnalyzers.For(f, false))], 0, 1);
+        var searcher = new IndexSearcher(reader);
+        var first = searcher.Search(new TermQuery(NewsFields.Body, "经济"), 10);
+        var bonus = new PhraseQuery(NewsFields.Body, [("经济", 0), ("合作", 2)], 2);
+        var rescored = searcher.Rescore(first.ScoreDocs, bonus);
+        Assert.That(Ids(searcher, new TopDocs(4, rescored))[0], Is.EqualTo("b"), "the exact phrase gets the bonus");
+        var bonusScores = searcher.Search(bonus, 10).ScoreDocs.ToDictionary(d => d.Doc, d => d.Score);
+        foreach (var hit in rescored)
+        {
+            float before = first.ScoreDocs.Single(d => d.Doc == hit.Doc).Score;
+            Assert.That(hit.Score, Is.EqualTo(before + bonusScores.GetValueOrDefault(hit.Doc)).Within(1e-5));
+        }
+        Assert.That(rescored, Is.Ordered.Descending.By(nameof(ScoreDoc.Score)));
+    }
+
+    [Test]
+    public void TestExplanationValueIsTheHitScore()
+    {
+        var searcher = new IndexSearcher(Open("经济合作", "经济发展合作", "经济"));
+        var query = new BooleanQuery([
+            new(new BoostQuery(new TermQuery(NewsFields.Body, "经济"), 2f), Occur.Must),
+            new(new PhraseQuery(NewsFields.Body, [("经济", 0), ("合作", 2)], 3), Occur.Should)]);
+        foreach (var hit in searcher.Search(query, 10).ScoreDocs)
+        {
+            var e = searcher.Explain(query, hit.Doc);
+            Assert.That(e.Match, Is.True);
+            Assert.That(e.Value, Is.EqualTo(hit.Score).Within(1e-5));
+            if (e.Description.StartsWith("sum of", StringComparison.Ordinal))
+                Assert.That(e.Details.Sum(d => d.Value), Is.EqualTo(hit.Score).Within(1e-4), "the clauses add up");
+            else
+                Assert.That(e.Description, Does.StartWith("BM25 body:经济"), "one scoring clause is shown as itself");
+            Assert.That(e.ToString(), Does.Contain("BM25 body:经济"));
+        }
+        Assert.That(searcher.Explain(new TermQuery(NewsFields.Body, "发展"), 0).Match, Is.False);
     }
 
     [Test]

@@ -24,10 +24,105 @@ public class QueryParserTest
     public void TestSingleCjkCharIsWordTermOrGramPrefix() =>
         Assert.That(P("健"), Is.EqualTo("title:健^2 title.cjk:健*^0.6 body:健 body.cjk:健*^0.3"));
 
+    private static readonly string AndOfTwoWords =
+        "+(author:经济 (+title.cjk:经济^0.6 title:经济^2) (+body.cjk:经济^0.3 body:经济)) +(author:发展 (+title.cjk:发展^0.6 title:发展^2) (+body.cjk:发展^0.3 body:发展))";
+
     [Test]
     public void TestWordsAreAndedByDefault() =>
-        Assert.That(P("经济 发展"), Is.EqualTo(
-            "+(author:经济 (+title.cjk:经济^0.6 title:经济^2) (+body.cjk:经济^0.3 body:经济)) +(author:发展 (+title.cjk:发展^0.6 title:发展^2) (+body.cjk:发展^0.3 body:发展))"));
+        Assert.That(new QueryParser(f => TestAnalyzers.For(f, true), new QueryParserOptions { ProximityWeight = 0 })
+            .Parse("经济 发展").ToString(), Is.EqualTo(AndOfTwoWords));
+
+    [Test]
+    public void TestTwoPlainWordsGetAProximityBonusOverTheWordFields()
+    {
+        var parsed = Parser.ParseWithFallback("经济 发展");
+        Assert.That(parsed.Query.ToString(), Is.EqualTo(AndOfTwoWords), "the bonus is not part of the matching query");
+        Assert.That(parsed.Proximity!.ToString(), Is.EqualTo("body:\"经济 发展@2\"~8^0.3"));
+        Assert.That(Parser.ParseWithFallback("经济").Proximity, Is.Null);
+        Assert.That(Parser.ParseWithFallback("经济 OR 发展").Proximity, Is.Null);
+        Assert.That(Parser.ParseWithFallback("经济 title:发展").Proximity, Is.Null, "only plain words");
+    }
+
+    [Test]
+    public void TestDefaultAndHasAnOrFallbackButExplicitAndHasNone()
+    {
+        var parser = new QueryParser(f => TestAnalyzers.For(f, true), new QueryParserOptions { ProximityWeight = 0 });
+        var parsed = parser.ParseWithFallback("经济 发展 -政治");
+        Assert.That(parsed.OrFallback!.ToString(), Does.StartWith("(author:经济 ").And.EndWith("~1"));
+        Assert.That(parsed.OrFallback.ToString(), Does.Contain("-(author:政治"), "exclusions stay exclusions");
+        Assert.That(parser.ParseWithFallback("+经济 +发展").OrFallback, Is.Null);
+        Assert.That(parser.ParseWithFallback("经济 AND 发展").OrFallback, Is.Null);
+        Assert.That(parser.ParseWithFallback("经济 OR 发展").OrFallback, Is.Null);
+        Assert.That(parser.ParseWithFallback("经济").OrFallback, Is.Null);
+    }
+
+    [Test]
+    public void TestProximitySlopAfterAQuotedPhrase()
+    {
+        // Positions are characters in Chinese text: 发展 sits at 2. Text with a space has no gram clause.
+        Assert.That(P("\"经济 发展\"~3"), Is.EqualTo("title:\"经济 发展@2\"~3^2 body:\"经济 发展@2\"~3"));
+        Assert.That(P("body:\"经济 发展\"~2^3"), Is.EqualTo("body:\"经济 发展@2\"~2^3"));
+        Assert.That(() => P("\"经济 发展\"~"), Throws.TypeOf<QueryParseException>().With.Message.Contains("Proximity"));
+        Assert.That(() => P("\"经济 发展\"~99999"), Throws.TypeOf<QueryParseException>());
+        Assert.That(() => P("\"经济 发展\"~2x"), Throws.TypeOf<QueryParseException>());
+    }
+
+    [Test]
+    public void TestSloppyGramPhraseKeepsOnlyBigramsInsideWords()
+    {
+        // 经济发展 as words is 经济 + 发展; the bigram 济发 across them is dropped from the sloppy gram phrase.
+        Assert.That(P("body:\"经济发展\"~4"), Is.EqualTo("+body.cjk:\"经济 发展@2\"~4^0.3 body:\"经济 发展@2\"~4"));
+    }
+
+    [Test]
+    public void TestPrefixOnWordsAndItsErrors()
+    {
+        Assert.That(P("自行*"), Is.EqualTo("title:自行*^2 body:自行*"));
+        Assert.That(P("title:COV*"), Is.EqualTo("title:cov*^2"));
+        Assert.That(P("健*"), Is.EqualTo("title:健*^2 title.cjk:健*^0.6 body:健* body.cjk:健*^0.3"));
+        Assert.That(P("author:李*"), Is.EqualTo("#author:李*"));
+        Assert.That(P("自行\\*"), Does.Not.Contain("*"), "an escaped star is a character, not a prefix");
+        Assert.That(() => P("*"), Throws.TypeOf<QueryParseException>().With.Message.Contains("prefix"));
+        Assert.That(() => P("自*行"), Throws.TypeOf<QueryParseException>().With.Message.Contains("end of a word"));
+        Assert.That(() => P("date:2026*"), Throws.TypeOf<QueryParseException>());
+        Assert.That(() => P("kind:art*"), Throws.TypeOf<QueryParseException>());
+    }
+
+    [Test]
+    public void TestMatchAllAndDateRangesWithOpenAndExclusiveEnds()
+    {
+        Assert.That(P("*:*"), Is.EqualTo("*:*"));
+        // 2026-01-01 is day 20454 since 1970-01-01.
+        Assert.That(P("date:[2026-01-01 TO 2026-01-31]"), Is.EqualTo("#published:[20454 TO 20484]"));
+        Assert.That(P("date:{2026-01-01 TO 2026-01-31}"), Is.EqualTo("#published:[20455 TO 20483]"));
+        Assert.That(P("date:[2026-01 TO *]"), Is.EqualTo("#published:[20454 TO *]"));
+        Assert.That(P("date:{* TO 2026-02}"), Is.EqualTo("#published:[* TO 20484]"));
+        Assert.That(() => P("title:[a TO b]"), Throws.TypeOf<QueryParseException>());
+        Assert.That(() => P("date:[2026-01-01 2026-01-31]"), Throws.TypeOf<QueryParseException>());
+        Assert.That(() => P("date:[2026-01-01 TO 2026-01-31"), Throws.TypeOf<QueryParseException>());
+    }
+
+    [Test]
+    public void TestClauseLimitBoundsTheWorkOfOneQuery()
+    {
+        var parser = new QueryParser(f => TestAnalyzers.For(f, true), new QueryParserOptions { MaxClauses = 20 });
+        Assert.That(() => parser.Parse("经济 发展 中国 社会 改革 创新"), Throws.TypeOf<QueryParseException>().With.Message.Contains("too complex"));
+        Assert.That(() => Parser.Parse(new string('经', SearchRequest.MaxQueryLength + 1)), Throws.TypeOf<QueryParseException>().With.Message.Contains($"at most {SearchRequest.MaxQueryLength}"));
+        Assert.That(() => Parser.Parse(new string('经', SearchRequest.MaxQueryLength)), Throws.Nothing, "a request's longest query is one word in Chinese");
+    }
+
+    [Test]
+    public void TestSynonymsExpandUnquotedWordsOnly()
+    {
+        var synonyms = SynonymSource.Fixed(SynonymMap.Parse("医保, 医疗保险\n株机 => 中车株机\n"));
+        var parser = new QueryParser(f => TestAnalyzers.For(f, true), new QueryParserOptions { Synonyms = synonyms, ProximityWeight = 0 });
+        string q = parser.Parse("医保").ToString();
+        Assert.That(q, Does.Contain("body.cjk:医保").And.Contain("body.cjk:\"医疗 疗保 保险\""));
+        Assert.That(parser.Parse("医疗保险").ToString(), Does.Contain("body.cjk:医保"), "a group works both ways");
+        Assert.That(parser.Parse("株机").ToString(), Does.Contain("中车"), "one-way: the left side searches the right");
+        Assert.That(parser.Parse("中车株机").ToString(), Does.Not.Contain("(author:株机"), "and not back");
+        Assert.That(parser.Parse("\"医保\"").ToString(), Does.Not.Contain("保险"), "a quoted word is exact");
+    }
 
     [Test]
     public void TestShortChineseWordAlsoMatchesAnAuthorName()

@@ -16,15 +16,7 @@ public class RealAnalysisSearchesTest
         TestCorpus.Open(TestCorpus.Load(TestCorpus.FixturePath("corpus.json")), TestAnalysis.Instance.IndexAnalyzer);
 
     [TestCaseSource(typeof(SearchesTest), nameof(SearchesTest.Cases))]
-    public void TestSearchesWithNewsAnalysis(SearchesTest.Case c)
-    {
-        var parser = new QueryParser(TestAnalysis.Instance.QueryAnalyzer);
-        var query = parser.Parse(c.Query);
-        var searcher = new IndexSearcher(Reader);
-        var top = searcher.Search(query, 100);
-        var ids = top.ScoreDocs.Select(d => searcher.GetId(d.Doc)).ToArray();
-        string because = $"{c.Comment}; parsed as {query}; got [{string.Join(", ", ids)}]";
-        if (c.Ordered) Assert.That(ids, Is.EqualTo(c.Hits), because);
-        else Assert.That(ids, Is.EquivalentTo(c.Hits), because);
-    }
+    public void TestSearchesWithNewsAnalysis(SearchesTest.Case c) =>
+        SearchesTest.RunAndAssert(c, new QueryParser(TestAnalysis.Instance.QueryAnalyzer,
+            new QueryParserOptions { Synonyms = SearchesTest.Synonyms }), new ReaderSnapshot(Reader));
 }

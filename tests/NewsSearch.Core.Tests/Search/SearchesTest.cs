@@ -12,9 +12,26 @@ namespace NewsSearch.Core.Tests.Search;
 [TestFixture]
 public class SearchesTest
 {
-    public sealed record Case(string Query, string Comment, string[] Hits, bool Ordered)
+    /// <summary>One search; <paramref name="Fallback"/>: the default AND finds nothing and the OR rerun gives the hits.</summary>
+    public sealed record Case(string Query, string Comment, string[] Hits, bool Ordered, bool Fallback = false)
     {
         public override string ToString() => Query;
+    }
+
+    /// <summary>The synonyms every runner of these searches uses (fixture synonyms.txt).</summary>
+    public static SynonymSource Synonyms { get; } = SynonymSource.OpenFile(TestCorpus.FixturePath("synonyms.txt"));
+
+    /// <summary>Runs a case as NewsSearcher ranks: the parsed query (its OR form when the AND finds nothing), then
+    /// the proximity bonus.</summary>
+    public static void RunAndAssert(Case c, QueryParser parser, IEngineSnapshot snapshot)
+    {
+        var r = NewsSearcher.Rank(snapshot, parser.ParseWithFallback(c.Query), 100);
+        var ids = r.Result.Hits.Select(h => h.Id).ToArray();
+        string because = $"{c.Comment}; parsed as {r.Query} | proximity {r.Proximity}; got [{string.Join(", ", ids)}]";
+        if (c.Ordered) Assert.That(ids, Is.EqualTo(c.Hits), because);
+        else Assert.That(ids, Is.EquivalentTo(c.Hits), because);
+        Assert.That(r.Result.TotalHits, Is.EqualTo(c.Hits.Length), because);
+        Assert.That(r.Fallback is not null, Is.EqualTo(c.Fallback), "fallback: " + because);
     }
 
     public static IEnumerable<Case> Cases()
@@ -29,16 +46,6 @@ public class SearchesTest
         TestCorpus.Open(TestCorpus.Load(TestCorpus.FixturePath("corpus.json")), f => TestAnalyzers.For(f, false));
 
     [TestCaseSource(nameof(Cases))]
-    public void TestSearchesOverMemoryIndex(Case c)
-    {
-        var parser = new QueryParser(f => TestAnalyzers.For(f, true));
-        var query = parser.Parse(c.Query);
-        var searcher = new IndexSearcher(Reader);
-        var top = searcher.Search(query, 100);
-        var ids = top.ScoreDocs.Select(d => searcher.GetId(d.Doc)).ToArray();
-        string because = $"{c.Comment}; parsed as {query}; got [{string.Join(", ", ids)}]";
-        if (c.Ordered) Assert.That(ids, Is.EqualTo(c.Hits), because);
-        else Assert.That(ids, Is.EquivalentTo(c.Hits), because);
-        Assert.That(top.TotalHits, Is.EqualTo(c.Hits.Length), because);
-    }
+    public void TestSearchesOverMemoryIndex(Case c) =>
+        RunAndAssert(c, new QueryParser(f => TestAnalyzers.For(f, true), new QueryParserOptions { Synonyms = Synonyms }), new ReaderSnapshot(Reader));
 }
