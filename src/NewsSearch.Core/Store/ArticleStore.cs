@@ -95,27 +95,10 @@ public sealed class ArticleStore : IDisposable
             long seq = MaxSequence(db, tx);
             using var find = db.CreateCommand();
             find.Transaction = tx;
-            find.CommandText = "SELECT content_hash, deleted FROM articles WHERE id = $id";
+            find.CommandText = FindSql;
             var findId = find.Parameters.Add("$id", SqliteType.Text);
             for (int i = 0; i < articles.Count; i++)
-            {
-                var a = articles[i];
-                Validate(a);
-                string hash = ContentHash(a);
-                findId.Value = a.Id;
-                bool exists = false;
-                using (var r = find.ExecuteReader())
-                {
-                    if (r.Read())
-                    {
-                        exists = r.GetInt64(1) == 0; // a taken-down id comes back as new
-                        if (r.GetString(0) == hash && r.GetInt64(1) == 0) { outcomes[i] = UpsertOutcome.Unchanged; continue; }
-                    }
-                }
-                seq++;
-                WriteRow(db, tx, a, hash, seq);
-                outcomes[i] = exists ? UpsertOutcome.Updated : UpsertOutcome.New;
-            }
+                outcomes[i] = UpsertRow(db, tx, find, findId, articles[i], pageKey: null, ref seq);
             tx.Commit();
         }
         return outcomes;
@@ -138,7 +121,7 @@ public sealed class ArticleStore : IDisposable
             long seq = MaxSequence(db, tx);
             using var find = db.CreateCommand();
             find.Transaction = tx;
-            find.CommandText = "SELECT content_hash, deleted, page_key FROM articles WHERE id = $id";
+            find.CommandText = FindSql;
             var findId = find.Parameters.Add("$id", SqliteType.Text);
             using var filed = db.CreateCommand();
             filed.Transaction = tx;
@@ -162,27 +145,8 @@ public sealed class ArticleStore : IDisposable
                 var keep = new HashSet<string>(StringComparer.Ordinal);
                 for (int i = 0; i < page.Articles.Count; i++)
                 {
-                    var a = page.Articles[i];
-                    Validate(a);
-                    keep.Add(a.Id);
-                    string hash = ContentHash(a);
-                    findId.Value = a.Id;
-                    bool exists = false;
-                    using (var r = find.ExecuteReader())
-                    {
-                        if (r.Read())
-                        {
-                            exists = true;
-                            if (r.GetString(0) == hash && r.GetInt64(1) == 0 && !r.IsDBNull(2) && r.GetString(2) == page.PageKey)
-                            {
-                                outcomes[i] = UpsertOutcome.Unchanged;
-                                continue;
-                            }
-                        }
-                    }
-                    seq++;
-                    WriteRow(db, tx, a, hash, seq, page.PageKey);
-                    outcomes[i] = exists ? UpsertOutcome.Updated : UpsertOutcome.New;
+                    keep.Add(page.Articles[i].Id);
+                    outcomes[i] = UpsertRow(db, tx, find, findId, page.Articles[i], page.PageKey, ref seq);
                 }
                 var gone = new List<string>();
                 filedKey.Value = page.PageKey;
@@ -277,6 +241,33 @@ public sealed class ArticleStore : IDisposable
     {
         if (string.IsNullOrWhiteSpace(a.Id)) throw new ArgumentException("Article id is empty.");
         if (a.Id.Length > 200) throw new ArgumentException($"Article id is longer than 200 characters: {a.Id[..40]}…");
+    }
+
+    private const string FindSql = "SELECT content_hash, deleted, page_key FROM articles WHERE id = $id";
+
+    /// <summary>
+    /// One article of a write transaction: unchanged when its content (and, for a page record, its page key) is what
+    /// is stored and live; otherwise written under the next sequence. A taken-down id written again counts as new.
+    /// </summary>
+    private static UpsertOutcome UpsertRow(SqliteConnection db, SqliteTransaction tx, SqliteCommand find, SqliteParameter findId,
+        Article a, string? pageKey, ref long seq)
+    {
+        Validate(a);
+        string hash = ContentHash(a);
+        findId.Value = a.Id;
+        bool exists = false;
+        using (var r = find.ExecuteReader())
+        {
+            if (r.Read())
+            {
+                bool live = r.GetInt64(1) == 0;
+                exists = live;
+                bool sameKey = pageKey is null || (!r.IsDBNull(2) && r.GetString(2) == pageKey);
+                if (live && sameKey && r.GetString(0) == hash) return UpsertOutcome.Unchanged;
+            }
+        }
+        WriteRow(db, tx, a, hash, ++seq, pageKey);
+        return exists ? UpsertOutcome.Updated : UpsertOutcome.New;
     }
 
     private static void WriteRow(SqliteConnection db, SqliteTransaction tx, Article a, string hash, long seq, string? pageKey = null)
