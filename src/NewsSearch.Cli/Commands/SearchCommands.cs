@@ -227,6 +227,7 @@ public static partial class SearchCommands
             ("date filter (2020)", q => new EngineSearchRequest(q, top) { Filter = SearchFilters.Build(lastYear) }),
             ("facets month,author,section", q => new EngineSearchRequest(q, top) { Facets = FacetFields.Month | FacetFields.Author | FacetFields.Section }),
             ("sort newest", q => new EngineSearchRequest(q, top) { Order = HitOrder.Newest }),
+            ("count only (no hits)", q => new EngineSearchRequest(q, 0)),
         };
         foreach (var (name, make) in variants)
         {

@@ -88,6 +88,23 @@ public abstract class LeafReader
     /// <summary>True when the segment has any deletions (so scorers can skip the liveness check otherwise).</summary>
     public bool HasDeletions => NumDocs != MaxDoc;
 
+    /// <summary>Clears the bits of deleted documents in a match bitset of this segment (word d &gt;&gt; 6).</summary>
+    public virtual void ClearDeleted(ulong[] bits)
+    {
+        if (!HasDeletions) return;
+        int words = Math.Min(bits.Length, (MaxDoc + 63) >> 6);
+        for (int w = 0; w < words; w++)
+        {
+            ulong word = bits[w];
+            while (word != 0)
+            {
+                int bit = System.Numerics.BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                if (!IsLive((w << 6) + bit)) bits[w] &= ~(1UL << bit);
+            }
+        }
+    }
+
     /// <summary>Postings of one term, or null when the field or term is absent.</summary>
     public abstract PostingsEnum? GetPostings(string field, ReadOnlySpan<char> term, bool withPositions);
 

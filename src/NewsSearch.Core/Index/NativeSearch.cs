@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using NewsSearch.Core.Engine;
 using NewsSearch.Core.Search;
@@ -31,6 +32,16 @@ internal static class NativeSearch
         {
             var top = searcher.Search(query, depth);
             result = new EngineSearchResult(top.TotalHits, Hits(searcher, top.ScoreDocs, query, request, rescore));
+        }
+        else if (request.Order == HitOrder.Relevance)
+        {
+            // The top n with pruning; facets from the unscored counting pass's match bitsets.
+            using var facets = new FacetCounter(request.Facets);
+            var top = searcher.Search(query, depth, facets.CountLeaf);
+            result = new EngineSearchResult(top.TotalHits, Hits(searcher, top.ScoreDocs, query, request, rescore))
+            {
+                Facets = facets.Result(request.FacetSize),
+            };
         }
         else
         {
@@ -219,6 +230,23 @@ internal static class NativeSearch
         private PostingsEnum? _reuse;
 
         private bool Has(FacetFields f) => (fields & f) != 0;
+
+        /// <summary>Counts one segment's matches given as a bitset.</summary>
+        public void CountLeaf(LeafReader leaf, ulong[] bits)
+        {
+            StartLeaf(leaf);
+            int words = Math.Min(bits.Length, (leaf.MaxDoc + 63) >> 6);
+            for (int w = 0; w < words; w++)
+            {
+                ulong word = bits[w];
+                while (word != 0)
+                {
+                    Count((w << 6) + BitOperations.TrailingZeroCount(word));
+                    word &= word - 1;
+                }
+            }
+            EndLeaf();
+        }
 
         public void StartLeaf(LeafReader leaf)
         {

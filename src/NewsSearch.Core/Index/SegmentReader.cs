@@ -83,6 +83,14 @@ public sealed class SegmentReader : LeafReader
 
     public override bool IsLive(int doc) => _deleted is null || !_deleted.IsDeleted(doc);
 
+    public override void ClearDeleted(ulong[] bits)
+    {
+        if (_deleted is null) return;
+        var deleted = _deleted.Bits;
+        int words = Math.Min(bits.Length, deleted.Length);
+        for (int w = 0; w < words; w++) bits[w] &= ~deleted[w];
+    }
+
     public override PostingsEnum? GetPostings(string field, ReadOnlySpan<char> term, bool withPositions)
     {
         var f = Core.GetField(field);

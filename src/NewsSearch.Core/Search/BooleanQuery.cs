@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using NewsSearch.Core.Index;
 
@@ -37,7 +38,7 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
             bool scores = needsScores && c.Occur is Occur.Must or Occur.Should;
             weights[i] = (c.Query.CreateWeight(searcher, scores, boost), c.Occur);
         }
-        return new BooleanWeight(weights, MinimumShouldMatch, this);
+        return new BooleanWeight(weights, MinimumShouldMatch, this, needsScores);
     }
 
     public override void Visit(Action<Query> visit)
@@ -60,7 +61,8 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
         return sb.ToString();
     }
 
-    private sealed class BooleanWeight((Weight Weight, Occur Occur)[] clauses, int minimumShouldMatch, BooleanQuery query) : Weight
+    private sealed class BooleanWeight((Weight Weight, Occur Occur)[] clauses, int minimumShouldMatch, BooleanQuery query,
+        bool needsScores) : Weight
     {
         public override Explanation Explain(LeafReader leaf, int doc)
         {
@@ -98,7 +100,8 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
                         (required ??= []).Add(s is ConstantScorer ? s : new ConstantScorer(s, 0f));
                         break;
                     case Occur.Should:
-                        if (s is not null) (optional ??= []).Add(s);
+                        // Without scores an optional clause beside a required one changes nothing.
+                        if (s is not null && (needsScores || minimumShouldMatch > 0 || !HasRequired())) (optional ??= []).Add(s);
                         break;
                     case Occur.MustNot:
                         if (s is not null) (prohibited ??= []).Add(s);
@@ -128,6 +131,34 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
 
             if (prohibited is not null) main = new ReqExclScorer(main, Disjunction(prohibited, 1));
             return main;
+        }
+
+        /// <summary>A boolean's score is the sum of its matching scoring clauses (required, optional); filters and
+        /// exclusions add nothing. A document's score is thus at most the sum of the bounds of the parts it matches.</summary>
+        internal override bool AddScoringParts(List<Weight> parts)
+        {
+            bool hasRequired = false, requiredCovered = false, shouldCovered = true;
+            int shoulds = 0;
+            foreach (var (weight, occur) in clauses)
+            {
+                if (occur is Occur.Must or Occur.Filter) hasRequired = true;
+                if (occur == Occur.Must) requiredCovered |= weight.AddScoringParts(parts);
+                else if (occur == Occur.Should)
+                {
+                    shoulds++;
+                    shouldCovered &= weight.AddScoringParts(parts);
+                }
+            }
+            // A match matches every required clause, or (none required) at least one optional one.
+            return hasRequired ? requiredCovered || (minimumShouldMatch > 0 && shoulds > 0 && shouldCovered)
+                : shoulds > 0 && shouldCovered;
+        }
+
+        private bool HasRequired()
+        {
+            foreach (var (_, occur) in clauses)
+                if (occur is Occur.Must or Occur.Filter) return true;
+            return false;
         }
 
         private static Scorer Disjunction(List<Scorer> scorers, int msm)
@@ -194,21 +225,97 @@ internal sealed class ConjunctionScorer : Scorer
         foreach (var s in _subs) sum += s.ScoreUpperBound();
         return sum;
     }
+
+    public override float ScoreIfCompetitive(float minScore)
+    {
+        float max = MaxScore;
+        if (float.IsInfinity(max)) return Score();
+        // Same additions in the same order as Score, so an exact result is the same float.
+        float sum = 0;
+        foreach (var s in _subs)
+        {
+            float need = minScore - Loosen(max - s.MaxScore);
+            float v = need > 0 ? s.ScoreIfCompetitive(need) : s.Score();
+            if (v < need) return float.NegativeInfinity;
+            sum += v;
+        }
+        return sum;
+    }
+
+    /// <summary>Checks each clause on the target only (a rescore or a MaxScore candidate), never leapfrogging past it.</summary>
+    public override bool AdvanceExact(int target)
+    {
+        foreach (var s in _subs)
+            if (!s.AdvanceExact(target)) return false;
+        _doc = target;
+        return true;
+    }
+
+    public override float MaxScore => SumOfMaxScores(_subs);
+
+    /// <summary>Each clause must reach what the others cannot make up: minScore − the sum of their bounds.</summary>
+    public override bool SetMinCompetitiveScore(float minScore)
+    {
+        float sum = MaxScore;
+        if (float.IsInfinity(sum)) return false;
+        bool skips = false;
+        foreach (var s in _subs)
+        {
+            float rest = Loosen(sum - s.MaxScore);
+            if (minScore - rest > 0) skips |= s.SetMinCompetitiveScore(minScore - rest);
+        }
+        return skips;
+    }
+
+    /// <summary>Dense clauses (each matching more than 1/64 of the segment) are intersected as bitsets word by
+    /// word; otherwise the cheapest clause leads as in <see cref="NextDoc"/>.</summary>
+    public override void IntoBitSet(ulong[] bits)
+    {
+        if (_doc != -1 || _subs[0].Cost < ((long)bits.Length << 6) / 64)
+        {
+            base.IntoBitSet(bits);
+            return;
+        }
+        var own = ScratchBits.Rent(bits.Length);
+        var sub = ScratchBits.Rent(bits.Length);
+        _subs[0].IntoBitSet(own);
+        for (int i = 1; i < _subs.Length; i++)
+        {
+            Array.Clear(sub, 0, bits.Length);
+            _subs[i].IntoBitSet(sub);
+            for (int w = 0; w < bits.Length; w++) own[w] &= sub[w];
+        }
+        for (int w = 0; w < bits.Length; w++) bits[w] |= own[w];
+        ScratchBits.Return(own);
+        ScratchBits.Return(sub);
+        _doc = NoMoreDocs;
+    }
 }
 
 /// <summary>
 /// Union of a few scorers with an optional minimum number of matching clauses. The clause counts here are small
-/// (a handful of fields per word), so a linear scan over the current docs beats a heap.
+/// (a handful of fields per word), so a linear scan over the current docs beats a heap. Once the collector's
+/// weakest kept score rises, MaxScore (Turtle and Flood) applies: the clauses with the lowest bounds whose bounds
+/// together stay below it no longer drive the iteration (a doc only they match cannot compete); they are advanced
+/// lazily to the docs the others find, to add their scores.
 /// </summary>
 internal sealed class DisjunctionScorer : Scorer
 {
     private readonly Scorer[] _subs;
     private readonly int _minimumShouldMatch;
+    private Scorer[] _driving;         // clauses that find candidates (all, until MaxScore leaves some out)
+    private Scorer[] _lazy = [];       // clauses only scored on the candidates
+    private float _lazyMax;
+    private Scorer[]? _byMax;          // clauses by MaxScore ascending (made on the first bound)
+    private float[]? _bounds;
+    private bool[]? _isLazy;           // by position in _subs
+    private bool _exhausted;
     private int _doc = -1;
 
     public DisjunctionScorer(IEnumerable<Scorer> subs, int minimumShouldMatch)
     {
         _subs = subs.ToArray();
+        _driving = _subs;
         _minimumShouldMatch = Math.Max(1, minimumShouldMatch);
         long cost = 0;
         foreach (var s in _subs) cost += s.Cost;
@@ -223,7 +330,8 @@ internal sealed class DisjunctionScorer : Scorer
 
     public override int Advance(int target)
     {
-        var subs = _subs;
+        if (_exhausted) return _doc = NoMoreDocs;
+        var subs = _driving;
         while (true)
         {
             int min = NoMoreDocs, count = 0;
@@ -243,18 +351,91 @@ internal sealed class DisjunctionScorer : Scorer
 
     public override float Score()
     {
+        // In clause order whatever drives, so a document scores the same float before and after pruning starts.
         float sum = 0;
-        foreach (var s in _subs)
-            if (s.DocId == _doc) sum += s.Score();
+        var subs = _subs;
+        if (_lazy.Length == 0)
+        {
+            foreach (var s in subs)
+                if (s.DocId == _doc) sum += s.Score();
+            return sum;
+        }
+        for (int i = 0; i < subs.Length; i++)
+        {
+            var s = subs[i];
+            int d = s.DocId;
+            if (d < _doc && _isLazy![i]) d = s.Advance(_doc);
+            if (d == _doc) sum += s.Score();
+        }
         return sum;
+    }
+
+    /// <summary>The driving clauses' exact scores plus the lazy clauses' bounds first: most candidates stop there,
+    /// without advancing the lazy clauses.</summary>
+    public override float ScoreIfCompetitive(float minScore)
+    {
+        if (_lazy.Length == 0) return Score();
+        float driving = 0;
+        foreach (var s in _driving)
+            if (s.DocId == _doc) driving += s.Score();
+        if (driving + Loosen(_lazyMax) < minScore) return float.NegativeInfinity;
+        return Score();
     }
 
     public override float ScoreUpperBound()
     {
-        float sum = 0;
-        foreach (var s in _subs)
+        float sum = _lazyMax;
+        foreach (var s in _driving)
             if (s.DocId == _doc) sum += s.ScoreUpperBound();
         return sum;
+    }
+
+    public override float MaxScore => SumOfMaxScores(_subs);
+
+    public override bool SetMinCompetitiveScore(float minScore)
+    {
+        if (_minimumShouldMatch > 1 || _exhausted) return false;
+        if (_byMax is null)
+        {
+            // Clauses by bound ascending, once: the longest prefix whose bounds sum below minScore stops driving.
+            _byMax = (Scorer[])_subs.Clone();
+            _bounds = new float[_byMax.Length];
+            for (int i = 0; i < _bounds.Length; i++) _bounds[i] = _byMax[i].MaxScore;
+            Array.Sort(_bounds, _byMax);
+        }
+        var bounds = _bounds!;
+        float prefix = 0;
+        int lazy = 0;
+        while (lazy < bounds.Length && Loosen(prefix + bounds[lazy]) < minScore) prefix += bounds[lazy++];
+        if (lazy == bounds.Length)
+        {
+            _exhausted = true;
+            return true;
+        }
+        if (lazy > _lazy.Length)
+        {
+            _lazy = _byMax[..lazy];
+            _driving = _byMax[lazy..];
+            _lazyMax = prefix;
+            _isLazy ??= new bool[_subs.Length];
+            for (int i = 0; i < _subs.Length; i++) _isLazy[i] = Array.IndexOf(_lazy, _subs[i]) >= 0;
+        }
+        bool skips = _lazy.Length > 0;
+        // A single driving clause must reach what the lazy ones cannot make up.
+        if (_driving.Length == 1 && minScore - Loosen(_lazyMax) > 0)
+            skips |= _driving[0].SetMinCompetitiveScore(minScore - Loosen(_lazyMax));
+        return skips;
+    }
+
+    public override void IntoBitSet(ulong[] bits)
+    {
+        if (_doc != -1 || _minimumShouldMatch > 1)
+        {
+            base.IntoBitSet(bits);
+            return;
+        }
+        foreach (var s in _subs) s.IntoBitSet(bits);
+        _doc = NoMoreDocs;
     }
 }
 
@@ -284,6 +465,28 @@ internal sealed class ReqExclScorer(Scorer required, Scorer excluded) : Scorer
     public override float Score() => required.Score();
 
     public override float ScoreUpperBound() => required.ScoreUpperBound();
+
+    public override float MaxScore => required.MaxScore;
+
+    public override bool SetMinCompetitiveScore(float minScore) => required.SetMinCompetitiveScore(minScore);
+
+    public override float ScoreIfCompetitive(float minScore) => required.ScoreIfCompetitive(minScore);
+
+    public override void IntoBitSet(ulong[] bits)
+    {
+        if (required.DocId != -1 || excluded.DocId != -1)
+        {
+            base.IntoBitSet(bits);
+            return;
+        }
+        var own = ScratchBits.Rent(bits.Length);
+        var not = ScratchBits.Rent(bits.Length);
+        required.IntoBitSet(own);
+        excluded.IntoBitSet(not);
+        for (int w = 0; w < bits.Length; w++) bits[w] |= own[w] & ~not[w];
+        ScratchBits.Return(own);
+        ScratchBits.Return(not);
+    }
 }
 
 /// <summary>Required matches; an optional scorer adds its score where it also matches.</summary>
@@ -311,10 +514,45 @@ internal sealed class ReqOptScorer(Scorer required, Scorer optional) : Scorer
         return OptionalOn(doc) ? bound + optional.ScoreUpperBound() : bound;
     }
 
+    public override float MaxScore => required.MaxScore + optional.MaxScore;
+
+    public override bool SetMinCompetitiveScore(float minScore)
+    {
+        float rest = Loosen(optional.MaxScore);
+        return !float.IsInfinity(rest) && minScore - rest > 0 && required.SetMinCompetitiveScore(minScore - rest);
+    }
+
+    public override void IntoBitSet(ulong[] bits) => required.IntoBitSet(bits);
+
+    public override float ScoreIfCompetitive(float minScore)
+    {
+        float optMax = optional.MaxScore;
+        if (float.IsInfinity(optMax)) return Score();
+        float need = minScore - Loosen(optMax);
+        if (need <= 0) return Score();
+        float score = required.ScoreIfCompetitive(need);
+        if (score < need) return float.NegativeInfinity;
+        return OptionalOn(required.DocId) ? score + optional.Score() : score;
+    }
+
     private bool OptionalOn(int doc)
     {
         int o = optional.DocId;
         if (o < doc) o = optional.Advance(doc);
         return o == doc;
     }
+}
+
+/// <summary>Pooled, cleared bitsets for intersecting and subtracting clauses while counting (an exception on the
+/// way merely leaves an array to the garbage collector).</summary>
+internal static class ScratchBits
+{
+    public static ulong[] Rent(int words)
+    {
+        var bits = ArrayPool<ulong>.Shared.Rent(words);
+        Array.Clear(bits, 0, words);
+        return bits;
+    }
+
+    public static void Return(ulong[] bits) => ArrayPool<ulong>.Shared.Return(bits);
 }

@@ -40,6 +40,26 @@ public sealed class IndexSearcher
     /// <summary>Records that a query part could not find every match; the first reason is kept.</summary>
     public void ReportPartial(string reason) => Interlocked.CompareExchange(ref _partialReason, reason, null);
 
+    /// <summary>One prefix expansion of one segment.</summary>
+    internal readonly record struct ExpansionKey(string Field, string Prefix, int MaxExpansions, LeafReader Leaf);
+
+    private Dictionary<ExpansionKey, (ulong[]? Bits, long Count)>? _expansions;
+
+    /// <summary>A prefix's matches in a segment, expanded once per searcher (the bitset is shared and read-only).</summary>
+    internal (ulong[]? Bits, long Count) GetOrAddExpansion(ExpansionKey key, Func<(ulong[]?, long)> expand)
+    {
+        lock (_statsLock)
+        {
+            if (_expansions is not null && _expansions.TryGetValue(key, out var hit)) return hit;
+        }
+        var value = expand();
+        lock (_statsLock)
+        {
+            (_expansions ??= [])[key] = value;
+        }
+        return value;
+    }
+
     /// <summary>Snapshot-wide field statistics, computed once per field.</summary>
     public FieldStatistics GetFieldStatistics(string field)
     {
@@ -51,33 +71,105 @@ public sealed class IndexSearcher
     }
 
     /// <summary>The top <paramref name="n"/> hits by score (ties: lower article id first, <see cref="Engine.IdOrder"/>)
-    /// and the total hit count.</summary>
-    public TopDocs Search(Query query, int n)
+    /// and the exact total hit count.</summary>
+    public TopDocs Search(Query query, int n) => Search(query, n, null);
+
+    /// <summary>
+    /// As <see cref="Search(Query, int)"/>; <paramref name="onLeafMatches"/>, when given, receives each segment's live
+    /// matches as a bitset (word d &gt;&gt; 6, valid only during the call), e.g. to count facets.
+    /// </summary>
+    /// <remarks>
+    /// Two passes when that pays: the scoring pass tells the scorers the weakest kept score as it rises
+    /// (<see cref="Scorer.SetMinCompetitiveScore"/>), so disjunctions stop walking clauses that cannot lift a document
+    /// into the top n (MaxScore); the total is then counted without scoring, by unioning postings into bitsets
+    /// (<see cref="Scorer.IntoBitSet"/>). When no scorer could skip, the scoring pass's own count is exact.
+    /// </remarks>
+    public TopDocs Search(Query query, int n, Action<LeafReader, ulong[]>? onLeafMatches)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
-        var weight = query.CreateWeight(this, needsScores: true, boost: 1f);
         var heap = new TopHeap(n, this);
         long total = 0;
-        for (int li = 0; li < Reader.Leaves.Count; li++)
+        bool skipped = false;
+        if (n > 0)
         {
-            var leaf = Reader.Leaves[li];
-            var scorer = weight.GetScorer(leaf);
-            if (scorer is null) continue;
-            int docBase = _docBases[li];
-            bool checkLive = leaf.HasDeletions;
-            for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
+            var weight = query.CreateWeight(this, needsScores: true, boost: 1f);
+            var trees = new Scorer?[Reader.Leaves.Count];
+            long treeCost = 0;
+            for (int li = 0; li < trees.Length; li++)
+                if ((trees[li] = weight.GetScorer(Reader.Leaves[li])) is { } t) treeCost += t.Cost;
+            List<Weight> parts = [];
+            // Small queries: walking them beats setting up the parts' scorers.
+            if (treeCost >= ByParts.MinCost && weight.AddScoringParts(parts) && parts.Count >= 2
+                && ByParts.TryCollect(this, weight, trees, treeCost, parts, ref heap))
+                return new TopDocs(CountMatches(query, onLeafMatches), heap.ToSortedArray());
+            for (int li = 0; li < Reader.Leaves.Count; li++)
             {
-                if (checkLive && !leaf.IsLive(doc)) continue;
-                total++;
-                if (n == 0) continue;
-                // Most matches of a common word cannot enter the top n: rule them out without reading field lengths.
-                // (A bound equal to the weakest score can still win its tie on the id.)
-                if (heap.IsFull && scorer.ScoreUpperBound() < heap.MinScore) continue;
-                heap.Offer(docBase + doc, scorer.Score());
+                var leaf = Reader.Leaves[li];
+                var scorer = trees[li];
+                if (scorer is null) continue;
+                int docBase = _docBases[li];
+                bool checkLive = leaf.HasDeletions;
+                float bound = float.NegativeInfinity;
+                if (heap.IsFull)
+                {
+                    bound = heap.MinScore;
+                    skipped |= scorer.SetMinCompetitiveScore(bound);
+                }
+                for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
+                {
+                    if (checkLive && !leaf.IsLive(doc)) continue;
+                    total++;
+                    if (!heap.OfferScored(scorer, docBase + doc)) continue;
+                    if (heap.IsFull && heap.MinScore > bound)
+                    {
+                        bound = heap.MinScore;
+                        skipped |= scorer.SetMinCompetitiveScore(bound);
+                    }
+                }
             }
         }
+        if (n == 0 || skipped || onLeafMatches is not null) total = CountMatches(query, onLeafMatches);
         return new TopDocs(total, heap.ToSortedArray());
+    }
+
+    /// <summary>Counts live matches without scoring.</summary>
+    public long Count(Query query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return CountMatches(query, null);
+    }
+
+    /// <summary>Live matches per segment as a pooled bitset (postings unioned word by word, no scores), counted.</summary>
+    private long CountMatches(Query query, Action<LeafReader, ulong[]>? onLeafMatches)
+    {
+        var weight = query.CreateWeight(this, needsScores: false, boost: 1f);
+        long total = 0;
+        ulong[]? bits = null;
+        try
+        {
+            foreach (var leaf in Reader.Leaves)
+            {
+                var scorer = weight.GetScorer(leaf);
+                if (scorer is null) continue;
+                int words = (leaf.MaxDoc + 63) >> 6;
+                if (bits is null || bits.Length < words)
+                {
+                    if (bits is not null) System.Buffers.ArrayPool<ulong>.Shared.Return(bits);
+                    bits = System.Buffers.ArrayPool<ulong>.Shared.Rent(words);
+                }
+                Array.Clear(bits);
+                scorer.IntoBitSet(bits);
+                leaf.ClearDeleted(bits);
+                for (int w = 0; w < words; w++) total += System.Numerics.BitOperations.PopCount(bits[w]);
+                onLeafMatches?.Invoke(leaf, bits);
+            }
+        }
+        finally
+        {
+            if (bits is not null) System.Buffers.ArrayPool<ulong>.Shared.Return(bits);
+        }
+        return total;
     }
 
     /// <summary>How <paramref name="globalDoc"/> scores for <paramref name="query"/> (its value is the score
@@ -119,22 +211,6 @@ public sealed class IndexSearcher
         return result;
     }
 
-    /// <summary>Counts live matches without scoring.</summary>
-    public long Count(Query query)
-    {
-        var weight = query.CreateWeight(this, needsScores: false, boost: 1f);
-        long total = 0;
-        foreach (var leaf in Reader.Leaves)
-        {
-            var scorer = weight.GetScorer(leaf);
-            if (scorer is null) continue;
-            bool checkLive = leaf.HasDeletions;
-            for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
-                if (!checkLive || leaf.IsLive(doc)) total++;
-        }
-        return total;
-    }
-
     /// <summary>The segment holding a snapshot-wide doc id, and the id within it.</summary>
     public (LeafReader Leaf, int Doc) Resolve(int globalDoc)
     {
@@ -162,6 +238,149 @@ public sealed class IndexSearcher
         return leaf.GetId(doc);
     }
 
+    /// <summary>
+    /// Top n in two phases over the query's scoring parts (its term, phrase and constant clauses, however nested; a
+    /// document's score is at most the sum of the bounds of the parts it matches). Phase 1 takes the documents of the
+    /// few parts with the highest bounds (the title words, typically), checks each against the whole query on that
+    /// document only (<see cref="Scorer.AdvanceExact"/>) and scores it: the top n of those set a high weakest score
+    /// early. Phase 2 is needed only when the other parts' bounds together can still reach it: then their documents
+    /// that phase 1 did not see are walked with MaxScore (the lowest-bound parts stop driving as the weakest score
+    /// rises). Unlike pruning inside each boolean this also prunes conjunctions (<c>经济 发展</c>). Matches are not
+    /// counted here; the caller counts them without scoring.
+    /// </summary>
+    private static class ByParts
+    {
+        /// <summary>Every match of the query matches one of <paramref name="parts"/> (<see cref="Weight.AddScoringParts"/>
+        /// returned true). False (nothing collected) when a part has no finite bound or phase 1 would walk about as many
+        /// documents as the query itself (a conjunction of many words: leapfrogging is cheaper).</summary>
+        /// <summary>Least cost (postings the query would walk) worth the two phases.</summary>
+        public const long MinCost = 16_384;
+
+        public static bool TryCollect(IndexSearcher searcher, Weight weight, Scorer?[] trees, long treeCost, List<Weight> parts,
+            ref TopHeap heap)
+        {
+            var leaves = searcher.Reader.Leaves;
+            var scorers = new Scorer?[leaves.Count][];
+            var bounds = new float[parts.Count];
+            var costs = new long[parts.Count];
+            for (int li = 0; li < leaves.Count; li++)
+            {
+                if (trees[li] is null) continue;
+                var row = scorers[li] = new Scorer?[parts.Count];
+                for (int p = 0; p < parts.Count; p++)
+                {
+                    var s = row[p] = parts[p].GetScorer(leaves[li]);
+                    if (s is null) continue;
+                    float b = s.MaxScore;
+                    if (!float.IsFinite(b)) return false;
+                    bounds[p] = Math.Max(bounds[p], b);
+                    costs[p] += s.Cost;
+                }
+            }
+            // Phase 1 parts: by bound descending until the rest bound at most half of what they bound.
+            var order = new int[parts.Count];
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            Array.Sort(order, (a, b) => bounds[b].CompareTo(bounds[a]));
+            float total = 0;
+            foreach (float b in bounds) total += b;
+            float high = 0;
+            long phase1Cost = 0;
+            int k = 0;
+            while (k < order.Length - 1)
+            {
+                high += bounds[order[k]];
+                phase1Cost += costs[order[k]];
+                k++;
+                if (total - high <= 0.5f * high) break;
+            }
+            if (phase1Cost * 4 > treeCost) return false;
+            var first = order[..k];
+            var rest = order[k..];
+            float restBound = 0;
+            foreach (int p in rest) restBound += bounds[p];
+
+            for (int li = 0; li < leaves.Count; li++)
+            {
+                if (trees[li] is not { } tree) continue;
+                var drive = Pick(scorers[li], first);
+                // A document seen only by low-bound phase 1 parts may still score by the others: they bound it too.
+                Walk(leaves[li], searcher._docBases[li], tree, drive, restBound, [], ref heap);
+            }
+            if (heap.IsFull && Scorer.LoosenBound(restBound) < heap.MinScore) return true;
+            for (int li = 0; li < leaves.Count; li++)
+            {
+                if (trees[li] is null) continue;
+                var leaf = leaves[li];
+                // Fresh scorers: the tree and the phase 1 parts were walked past these documents.
+                var tree = weight.GetScorer(leaf)!;
+                var seen = new Scorer[first.Length];
+                int n = 0;
+                foreach (int p in first)
+                    if (parts[p].GetScorer(leaf) is { } s) seen[n++] = s;
+                var drive = Pick(scorers[li], rest);
+                Walk(leaf, searcher._docBases[li], tree, drive, 0f, seen[..n], ref heap);
+            }
+            return true;
+        }
+
+        private static Scorer[] Pick(Scorer?[] row, int[] which)
+        {
+            var list = new List<Scorer>(which.Length);
+            foreach (int p in which)
+                if (row[p] is { } s) list.Add(s);
+            return list.ToArray();
+        }
+
+        /// <summary>Candidates from <paramref name="parts"/> minus documents <paramref name="seen"/> matches: by bound
+        /// ascending, a prefix of parts stops driving once its bounds plus <paramref name="otherBound"/> (what parts
+        /// outside this walk can add) sum below the weakest kept score.</summary>
+        private static void Walk(LeafReader leaf, int docBase, Scorer tree, Scorer[] parts, float otherBound, Scorer[] seen,
+            ref TopHeap heap)
+        {
+            if (parts.Length == 0) return;
+            Array.Sort(parts.Select(s => s.MaxScore).ToArray(), parts);
+            var prefix = new float[parts.Length + 1];
+            prefix[0] = otherBound;
+            for (int i = 0; i < parts.Length; i++) prefix[i + 1] = prefix[i] + parts[i].MaxScore;
+            float minScore = heap.IsFull ? heap.MinScore : float.NegativeInfinity;
+            // The tree prunes inside too: its MaxScore disjunctions then leave lazy clauses unadvanced on candidates.
+            if (heap.IsFull) tree.SetMinCompetitiveScore(minScore);
+            int firstDriving = 0;
+            while (firstDriving < parts.Length && Scorer.LoosenBound(prefix[firstDriving + 1]) < minScore) firstDriving++;
+            bool checkLive = leaf.HasDeletions;
+            int target = 0;
+            while (firstDriving < parts.Length)
+            {
+                int doc = Scorer.NoMoreDocs;
+                for (int i = firstDriving; i < parts.Length; i++)
+                {
+                    var s = parts[i];
+                    int d = s.DocId;
+                    if (d < target) d = s.Advance(target);
+                    if (d < doc) doc = d;
+                }
+                if (doc == Scorer.NoMoreDocs) break;
+                target = doc + 1;
+                if (checkLive && !leaf.IsLive(doc)) continue;
+                if (Seen(seen, doc) || !tree.AdvanceExact(doc)) continue;
+                if (!heap.OfferScored(tree, docBase + doc)) continue;
+                if (heap.IsFull && heap.MinScore > minScore)
+                {
+                    minScore = heap.MinScore;
+                    tree.SetMinCompetitiveScore(minScore);
+                    while (firstDriving < parts.Length && Scorer.LoosenBound(prefix[firstDriving + 1]) < minScore) firstDriving++;
+                }
+            }
+        }
+
+        private static bool Seen(Scorer[] seen, int doc)
+        {
+            foreach (var s in seen)
+                if (s.AdvanceExact(doc)) return true;
+            return false;
+        }
+    }
+
     /// <summary>Min-heap on (score, -id): the root is the weakest of the kept hits.</summary>
     private struct TopHeap(int capacity, IndexSearcher ids)
     {
@@ -176,6 +395,23 @@ public sealed class IndexSearcher
         // a is weaker than b: lower score, or same score and a later article id.
         private readonly bool Weaker(in ScoreDoc a, in ScoreDoc b) =>
             a.Score < b.Score || (a.Score == b.Score && ids.CompareIds(a.Doc, b.Doc) > 0);
+
+        /// <summary>Offers the scorer's current document unless its bound or score shows it cannot compete (a score
+        /// equal to the weakest kept one can still win its tie on the id); false when it was ruled out.</summary>
+        public bool OfferScored(Scorer scorer, int doc)
+        {
+            if (!IsFull)
+            {
+                Offer(doc, scorer.Score());
+                return true;
+            }
+            // Most matches of a common word cannot enter: rule them out without reading field lengths.
+            if (scorer.ScoreUpperBound() < MinScore) return false;
+            float score = scorer.ScoreIfCompetitive(MinScore);
+            if (score < MinScore) return false;
+            Offer(doc, score);
+            return true;
+        }
 
         public void Offer(int doc, float score)
         {

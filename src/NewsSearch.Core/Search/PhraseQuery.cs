@@ -270,4 +270,6 @@ internal sealed class ExactPhraseScorer : Scorer
         _needsScores ? _sim.Score(_freq, _lengths.Get(_doc)) : 0f;
 
     public override float ScoreUpperBound() => _needsScores ? _sim.UpperBound(_freq) : 0f;
+
+    public override float MaxScore => _needsScores ? Loosen(_sim.Weight) : 0f;
 }

@@ -32,15 +32,21 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
         protected override string Describe() => $"{query} (constant)";
 
         // One postings enum serves every expanded term of every segment (two int[128] buffers per query instead of
-        // per term), and a bitset whose scorer ran to the end serves the next segment. Taken and given back with
-        // Interlocked so a weight used from two threads would merely allocate, never share.
+        // per term). Taken and given back with Interlocked so a weight used from two threads would merely allocate.
         private PostingsEnum? _spareEnum;
-        private ulong[]? _spareBits;
-        private Action<ulong[]>? _release;
 
         public override Scorer? GetScorer(LeafReader leaf)
         {
             if (leaf.MaxDoc == 0) return null;
+            // A search expands each prefix once per segment: the scoring pass, MaxScore's parts and the counting pass
+            // share the bitset through the searcher (it is only read).
+            var key = new IndexSearcher.ExpansionKey(query.Field, query.Prefix, query.MaxExpansions, leaf);
+            var (bits, count) = searcher.GetOrAddExpansion(key, () => Expand(leaf));
+            return bits is null ? null : new BitSetScorer(bits, leaf.MaxDoc, Math.Min(count, leaf.MaxDoc), score);
+        }
+
+        private (ulong[]? Bits, long Count) Expand(LeafReader leaf)
+        {
             int words = (leaf.MaxDoc + 63) >> 6;
             ulong[]? bits = null;
             var postings = Interlocked.Exchange(ref _spareEnum, null);
@@ -53,12 +59,7 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
             {
                 var terms = leaf.GetTerms(f == 0 ? query.Field : wordField!);
                 if (terms is null || !terms.SeekCeil(query.Prefix)) continue;
-                if (bits is null)
-                {
-                    bits = Interlocked.Exchange(ref _spareBits, null);
-                    if (bits is null || bits.Length < words) bits = new ulong[words];
-                    else Array.Clear(bits, 0, words);
-                }
+                bits ??= new ulong[words];
                 do
                 {
                     if (!terms.Term.StartsWith(query.Prefix, StringComparison.Ordinal)) break;
@@ -71,16 +72,8 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
                     searcher.ReportPartial($"prefix {query} expanded only its first {query.MaxExpansions} terms in a segment");
             }
             if (postings is not null) _spareEnum = postings;
-            if (bits is null) return null;
-            if (count == 0)
-            {
-                _spareBits = bits;
-                return null;
-            }
-            return new BitSetScorer(bits, leaf.MaxDoc, Math.Min(count, leaf.MaxDoc), score, _release ??= Release);
+            return count == 0 ? (null, 0) : (bits, count);
         }
-
-        private void Release(ulong[] bits) => _spareBits = bits;
     }
 }
 
@@ -137,6 +130,22 @@ internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float sc
     public override float Score() => score;
 
     public override float ScoreUpperBound() => score;
+
+    public override float MaxScore => score;
+
+    public override void IntoBitSet(ulong[] bits)
+    {
+        var b = _bits;
+        if (b is null) return;
+        int from = _doc + 1;
+        if (from < maxDoc)
+        {
+            int word = from >> 6;
+            bits[word] |= b[word] & (ulong.MaxValue << (from & 63));
+            for (int i = word + 1; i < _words; i++) bits[i] |= b[i];
+        }
+        Exhausted();
+    }
 }
 
 /// <summary>
@@ -151,6 +160,8 @@ internal sealed class BitSetUnionScorer : Scorer
     private readonly float[] _scores;
     private readonly int _maxDoc;
     private readonly int _words;
+    private ulong[][] _driving; // the sets whose docs are visited (all, until MaxScore leaves some out)
+    private int[]? _order;      // set indexes by score ascending (made on the first bound)
     private int _doc = -1;
     private bool _done;
 
@@ -172,6 +183,7 @@ internal sealed class BitSetUnionScorer : Scorer
         _maxDoc = subs[0].MaxDoc;
         _words = (_maxDoc + 63) >> 6;
         Cost = Math.Min(cost, _maxDoc);
+        _driving = _bits;
     }
 
     public override int DocId => _doc;
@@ -198,7 +210,7 @@ internal sealed class BitSetUnionScorer : Scorer
     private ulong Word(int word)
     {
         ulong w = 0;
-        foreach (var b in _bits) w |= b[word];
+        foreach (var b in _driving) w |= b[word];
         return w;
     }
 
@@ -220,4 +232,61 @@ internal sealed class BitSetUnionScorer : Scorer
     }
 
     public override float ScoreUpperBound() => Score();
+
+    public override float MaxScore
+    {
+        get
+        {
+            float sum = 0;
+            foreach (float s in _scores) sum += s;
+            return sum;
+        }
+    }
+
+    /// <summary>MaxScore over constant scores: once no set holds enough alone, walk only the sets that can reach
+    /// <paramref name="minScore"/> together with the others (the lowest-scoring sets stop driving the walk).</summary>
+    public override bool SetMinCompetitiveScore(float minScore)
+    {
+        if (_done) return false;
+        // Sets by score ascending: the longest prefix whose scores sum below minScore cannot make a doc competitive
+        // on its own, so only docs in some later set are visited (their score still counts every set).
+        if (_order is null)
+        {
+            _order = new int[_scores.Length];
+            for (int i = 0; i < _order.Length; i++) _order[i] = i;
+            Array.Sort(_order, (a, b) => _scores[a].CompareTo(_scores[b]));
+        }
+        var order = _order;
+        float prefix = 0;
+        int skipped = 0;
+        while (skipped < order.Length && Loosen(prefix + _scores[order[skipped]]) < minScore) prefix += _scores[order[skipped++]];
+        if (skipped == 0) return false;
+        if (order.Length - skipped == _driving.Length) return true;
+        if (skipped == order.Length)
+        {
+            Finish();
+            return true;
+        }
+        var driving = new ulong[order.Length - skipped][];
+        for (int i = skipped; i < order.Length; i++) driving[i - skipped] = _bits[order[i]];
+        _driving = driving;
+        return true;
+    }
+
+    public override void IntoBitSet(ulong[] bits)
+    {
+        if (_done) return;
+        int from = _doc + 1;
+        if (from < _maxDoc)
+        {
+            // Every set, also those MaxScore stopped walking: a match is a match.
+            int word = from >> 6;
+            foreach (var b in _bits)
+            {
+                bits[word] |= b[word] & (ulong.MaxValue << (from & 63));
+                for (int i = word + 1; i < _words; i++) bits[i] |= b[i];
+            }
+        }
+        Finish();
+    }
 }

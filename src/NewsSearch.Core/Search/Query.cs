@@ -36,6 +36,18 @@ public abstract class Weight
 
     /// <summary>What the weight matches, for explanations.</summary>
     protected virtual string Describe() => GetType().Name;
+
+    /// <summary>
+    /// Adds the weights whose scores this weight's score sums (itself when it is not a boolean), so a collector can
+    /// bound a document's score by the bounds of the parts it matches (MaxScore over a whole query tree). Returns
+    /// whether every document this weight matches also matches one of the parts added (a boolean whose only required
+    /// clause is a filter matches documents no scoring part does).
+    /// </summary>
+    internal virtual bool AddScoringParts(List<Weight> parts)
+    {
+        parts.Add(this);
+        return true;
+    }
 }
 
 /// <summary>A score breakdown (Lucene's Explanation): a value, what it is, and the values it is made of.</summary>
@@ -95,6 +107,46 @@ public abstract class Scorer
 
     /// <summary>Upper bound of the number of matches: conjunctions lead with the cheapest clause.</summary>
     public abstract long Cost { get; }
+
+    /// <summary>An upper bound of <see cref="Score"/> over every document of the segment (+∞ when unknown); leaf
+    /// bounds are slightly loosened (<see cref="Loosen"/>) so float rounding in sums never makes a bound too tight.</summary>
+    public virtual float MaxScore => float.PositiveInfinity;
+
+    /// <summary>
+    /// The collector keeps only documents scoring at least <paramref name="minScore"/> from now on (a tie can still
+    /// win on the article id), so the scorer may skip documents that surely score less (MaxScore: a disjunction
+    /// stops iterating clauses whose bounds together stay below it). Returns true when matches may be skipped
+    /// from now on, so the collector must count total hits in a separate pass. Values only increase.
+    /// </summary>
+    public virtual bool SetMinCompetitiveScore(float minScore) => false;
+
+    /// <summary>Sets bit d of <paramref name="bits"/> (word d &gt;&gt; 6) for every match d that <see cref="NextDoc"/>
+    /// would still return and leaves the scorer exhausted: counting and facets without scoring. Overrides union
+    /// postings straight into the bitset.</summary>
+    public virtual void IntoBitSet(ulong[] bits)
+    {
+        for (int d = NextDoc(); d != NoMoreDocs; d = NextDoc()) bits[d >> 6] |= 1UL << d;
+    }
+
+    /// <summary>
+    /// <see cref="Score"/> when the current document can reach <paramref name="minScore"/>; otherwise any value below
+    /// it (−∞), possibly without computing the parts that could not lift it there (a MaxScore disjunction does not
+    /// advance its lazy clauses then). The exact value is the same float <see cref="Score"/> returns.
+    /// </summary>
+    public virtual float ScoreIfCompetitive(float minScore) => Score();
+
+    /// <summary>A leaf's score bound made a little larger than the exact bound (relative 1e-4).</summary>
+    protected internal static float Loosen(float bound) => bound * 1.0001f + 1e-6f;
+
+    internal static float LoosenBound(float bound) => Loosen(bound);
+
+    /// <summary>The bound of a sum of scorers' scores.</summary>
+    protected static float SumOfMaxScores(Scorer[] scorers)
+    {
+        float sum = 0;
+        foreach (var s in scorers) sum += s.MaxScore;
+        return sum;
+    }
 }
 
 /// <summary>Multiplies the wrapped query's scores (the parser's <c>^2</c>).</summary>
@@ -155,6 +207,7 @@ public sealed class MatchAllDocsQuery : Query
         public override int Advance(int target) => _doc = target < maxDoc ? target : NoMoreDocs;
         public override float Score() => score;
         public override float ScoreUpperBound() => score;
+        public override float MaxScore => score;
         public override long Cost => maxDoc;
     }
 }

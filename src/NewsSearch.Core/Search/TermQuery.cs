@@ -51,6 +51,9 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLen
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
     public override float ScoreUpperBound() => sim.UpperBound(postings.Freq);
+    // BM25 tends to boost · idf as the frequency grows (Lucene 8's form has no (k1 + 1) factor).
+    public override float MaxScore => Loosen(sim.Weight);
+    public override void IntoBitSet(ulong[] bits) => postings.IntoBitSet(bits);
     public override long Cost => postings.Cost;
 }
 
@@ -62,6 +65,8 @@ internal sealed class PostingsScorer(PostingsEnum postings) : Scorer
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => 0f;
     public override float ScoreUpperBound() => 0f;
+    public override float MaxScore => 0f;
+    public override void IntoBitSet(ulong[] bits) => postings.IntoBitSet(bits);
     public override long Cost => postings.Cost;
 }
 
@@ -73,6 +78,8 @@ internal sealed class ConstantScorer(Scorer inner, float score) : Scorer
     public override int Advance(int target) => inner.Advance(target);
     public override float Score() => score;
     public override float ScoreUpperBound() => score;
+    public override float MaxScore => score;
+    public override void IntoBitSet(ulong[] bits) => inner.IntoBitSet(bits);
     public override long Cost => inner.Cost;
 }
 
@@ -128,6 +135,7 @@ public sealed class KeywordQuery(string field, string value, bool docValuesOnly 
         }
         public override float Score() => score;
         public override float ScoreUpperBound() => score;
+        public override float MaxScore => score;
         public override long Cost => leaf.MaxDoc;
     }
 }
@@ -179,6 +187,7 @@ public sealed class NumericRangeQuery(string field, long min, long max) : Query
         }
         public override float Score() => score;
         public override float ScoreUpperBound() => score;
+        public override float MaxScore => score;
         public override long Cost => leaf.MaxDoc;
     }
 }
