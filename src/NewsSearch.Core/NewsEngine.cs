@@ -23,6 +23,9 @@ public sealed record NewsEngineOptions
 
     /// <summary>Word analysis (<see cref="WordAnalysisNames"/>), with the same rules as <see cref="Engine"/>.</summary>
     public string? WordAnalysis { get; init; }
+
+    /// <summary>Whole responses kept per index snapshot (<see cref="SearchResultCache"/>); 0 turns the cache off.</summary>
+    public int SearchCacheEntries { get; init; }
 }
 
 /// <summary>
@@ -76,7 +79,10 @@ public sealed class NewsEngine : IDisposable
             index = IndexManager.Open(Path.Combine(dataFolder, IndexFolderName), store, indexEngine, analysis.IndexAnalyzer,
                 analysis.Signature.ToString(), new IndexManagerOptions { CatchUpOnOpen = options.CatchUpOnOpen });
             if (DataFolderInfo.Read(dataFolder) is null) info.Write(dataFolder);
-            var engine = new NewsEngine(dataFolder, info, store, analysis, index, synonyms);
+            var engine = new NewsEngine(dataFolder, info, store, analysis, index, synonyms)
+            {
+                Cache = options.SearchCacheEntries > 0 ? new SearchResultCache(options.SearchCacheEntries) : null,
+            };
             if (options.BackgroundRefresh) index.StartBackgroundRefresh();
             return engine;
         }
@@ -97,11 +103,18 @@ public sealed class NewsEngine : IDisposable
             WordAnalysis = options.WordAnalysis,
         };
 
-    /// <summary>Searches the current snapshot.</summary>
+    /// <summary>Responses of the current snapshot, or null when the cache is off.</summary>
+    public SearchResultCache? Cache { get; private init; }
+
+    /// <summary>Searches the current snapshot (through the response cache when it is on).</summary>
     public SearchResponse Search(SearchRequest request)
     {
         using var lease = Index.AcquireSnapshot();
-        return Searcher.Search(lease.Snapshot, Store, request);
+        if (Cache is null) return Searcher.Search(lease.Snapshot, Store, request);
+        // Validation first: a bad request is refused the same way whether or not a good one was cached.
+        NewsSearcher.Validate(request);
+        return Cache.GetOrSearch(lease.Snapshot, Synonyms.Current, request, DateOnly.FromDateTime(DateTime.UtcNow),
+            () => Searcher.Search(lease.Snapshot, Store, request));
     }
 
     /// <summary>Articles like one article, over the current snapshot (null: no such article).</summary>

@@ -67,6 +67,7 @@ public sealed class EngineHost : IHostedService, IDisposable
                 BackgroundRefresh = true,
                 Engine = o.Engine,
                 WordAnalysis = o.Analysis,
+                SearchCacheEntries = Math.Max(0, o.SearchCacheEntries),
             });
             if (ct.IsCancellationRequested) { engine.Dispose(); return; }
             _engine = engine;

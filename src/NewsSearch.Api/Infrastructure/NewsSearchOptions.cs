@@ -37,4 +37,8 @@ public sealed class NewsSearchOptions
 
     /// <summary>Largest request body PUT /api/v1/articles/{id} takes (bytes).</summary>
     public long MaxArticleBodyBytes { get; set; } = 4L << 20;
+
+    /// <summary>Search responses kept per index snapshot (a refresh starts over, so a write is never served stale once
+    /// searchable); 0 turns the cache off.</summary>
+    public int SearchCacheEntries { get; set; } = 1024;
 }
