@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace NewsSearch.Core.Index;
@@ -41,6 +42,14 @@ internal sealed unsafe class SegmentCore
 
     public string Name => Meta.Name;
     public int MaxDoc => Meta.MaxDoc;
+
+    /// <summary>Costly prefix expansions of this immutable segment (Lucene's per-segment query cache, for the one kind
+    /// of clause that is expensive to rebuild: a common single character over thousands of bigrams). Their bits come
+    /// from postings alone, so every snapshot sharing the core can use them whatever its deletions.</summary>
+    public ConcurrentDictionary<(string Field, string Prefix, int MaxExpansions), (ulong[]? Bits, long Count)> Expansions { get; } = new();
+
+    /// <summary>Most expansions kept per segment (the dictionary starts over when full).</summary>
+    public const int MaxExpansionsCached = 32;
     public IReadOnlyCollection<FieldReader> Fields => _fields.Values;
 
     /// <summary>Maps and validates the segment's files; <paramref name="expected"/> (from the commit) checks lengths and checksums.</summary>

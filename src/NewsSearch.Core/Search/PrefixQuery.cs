@@ -41,8 +41,26 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
             // A search expands each prefix once per segment: the scoring pass, MaxScore's parts and the counting pass
             // share the bitset through the searcher (it is only read).
             var key = new IndexSearcher.ExpansionKey(query.Field, query.Prefix, query.MaxExpansions, leaf);
-            var (bits, count) = searcher.GetOrAddExpansion(key, () => Expand(leaf));
+            var (bits, count) = searcher.GetOrAddExpansion(key, () => ExpandCached(leaf));
             return bits is null ? null : new BitSetScorer(bits, leaf.MaxDoc, Math.Min(count, leaf.MaxDoc), score);
+        }
+
+        /// <summary>Expansions over many postings are kept on the segment for later searches too.</summary>
+        private (ulong[]? Bits, long Count) ExpandCached(LeafReader leaf)
+        {
+            if (leaf is not SegmentReader segment) return Expand(leaf);
+            var cache = segment.Core.Expansions;
+            var key = (query.Field, query.Prefix, query.MaxExpansions);
+            if (cache.TryGetValue(key, out var hit)) return hit;
+            var value = Expand(leaf);
+            // A capped expansion must report itself on every search, so only uncapped ones are kept; and only dense
+            // ones, which cost the most to rebuild.
+            if (query.MaxExpansions == Unlimited && value.Count >= leaf.MaxDoc / 8)
+            {
+                if (cache.Count >= SegmentCore.MaxExpansionsCached) cache.Clear();
+                cache.TryAdd(key, value);
+            }
+            return value;
         }
 
         private (ulong[]? Bits, long Count) Expand(LeafReader leaf)
