@@ -133,6 +133,11 @@ public sealed class KeywordQuery(string field, string value, bool docValuesOnly 
                     return _doc = d;
             return _doc = NoMoreDocs;
         }
+        public override bool AdvanceExact(int target)
+        {
+            _doc = target;
+            return string.Equals(leaf.GetSortedValue(field, target), value, StringComparison.Ordinal);
+        }
         public override float Score() => score;
         public override float ScoreUpperBound() => score;
         public override float MaxScore => score;
@@ -184,6 +189,13 @@ public sealed class NumericRangeQuery(string field, long min, long max) : Query
                 if (v >= q.Min && v <= q.Max && v != long.MinValue) return _doc = d;
             }
             return _doc = NoMoreDocs;
+        }
+        // One document's value: a candidate check never scans on to the next document in range.
+        public override bool AdvanceExact(int target)
+        {
+            _doc = target;
+            long v = _values.Get(target);
+            return v >= q.Min && v <= q.Max && v != long.MinValue;
         }
         public override float Score() => score;
         public override float ScoreUpperBound() => score;
