@@ -42,7 +42,7 @@ public static class CompareBench
 
     /// <summary>One index stage's figures.</summary>
     private sealed record IndexFigures(string Engine, double WallSeconds, double CpuSeconds, long Chars, long BytesAfterCommit,
-        int SegmentsAfterCommit, long PeakWorkingSet, long StartWorkingSet)
+        int SegmentsAfterCommit, long PeakWorkingSet, long StartWorkingSet, double GcPauseSeconds, int Gen2Collections, long AllocatedBytes)
     {
         public double CharsPerWallSecond => Chars / WallSeconds;
         public double CharsPerCpuSecond => Chars / CpuSeconds;
@@ -231,6 +231,9 @@ public static class CompareBench
             }
         }) { IsBackground = true, Name = "working-set sampler" };
         sampler.Start();
+        var gcPause = GC.GetTotalPauseDuration();
+        int gen2 = GC.CollectionCount(2);
+        long allocated = GC.GetTotalAllocatedBytes();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var (bytes, segments) = stage();
@@ -239,7 +242,8 @@ public static class CompareBench
         stop.Cancel();
         sampler.Join();
         peak = Math.Max(peak, Environment.WorkingSet);
-        return new IndexFigures(engine, wall, cpuSeconds, chars, bytes, segments, peak, start);
+        return new IndexFigures(engine, wall, cpuSeconds, chars, bytes, segments, peak, start,
+            (GC.GetTotalPauseDuration() - gcPause).TotalSeconds, GC.CollectionCount(2) - gen2, GC.GetTotalAllocatedBytes() - allocated);
     }
 
     private static void PrintIndexFigures(IndexFigures f, string what)
@@ -249,6 +253,7 @@ public static class CompareBench
         Console.WriteLine($"  wall {f.WallSeconds:F1} s => {f.CharsPerWallSecond / 1e6:F2} M chars/s; CPU {f.CpuSeconds:F1} s => {f.CharsPerCpuSecond / 1e6:F2} M chars/CPU-s");
         Console.WriteLine($"  size after commit {IndexCommands.Mb(f.BytesAfterCommit)}{segments}; peak working set {IndexCommands.Mb(f.PeakWorkingSet)} " +
             $"(at stage start {IndexCommands.Mb(f.StartWorkingSet)})");
+        Console.WriteLine($"  GC: {f.AllocatedBytes / 1e9:F1} GB allocated, {f.Gen2Collections} gen2 collections, {f.GcPauseSeconds:F1} s paused");
     }
 
     /// <summary>Warm-up per engine, then each timed pass runs every query on every engine in turn.</summary>
