@@ -31,7 +31,7 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
     private long _lastDay = long.MinValue;
     private int _lastMonth;
 
-    public bool AcceptsDocsOutOfOrder => true;
+    public bool AcceptsDocsOutOfOrder => false; // see LuceneSnapshot.Search: in-order scoring allocates less
 
     public void SetScorer(LScorer scorer) { }
 

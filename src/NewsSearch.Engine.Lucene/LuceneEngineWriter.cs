@@ -12,6 +12,7 @@ using LIndexWriter = Lucene.Net.Index.IndexWriter;
 using LIndexWriterConfig = Lucene.Net.Index.IndexWriterConfig;
 using TieredMergePolicy = Lucene.Net.Index.TieredMergePolicy;
 using NsDocument = NewsSearch.Core.Index.Document;
+using LDirectory = Lucene.Net.Store.Directory;
 using NsAnalyzer = NewsSearch.Core.Analysis.Analyzer;
 
 using DirectoryReader = Lucene.Net.Index.DirectoryReader;
@@ -30,7 +31,7 @@ internal sealed class LuceneEngineWriter : IEngineWriter
 {
     private readonly string _folder;
     private readonly EngineWriterOptions _options;
-    private readonly MMapDirectory _dir;
+    private readonly LDirectory _dir;
     private readonly LIndexWriter _writer;
     private readonly SearcherManager _manager;
     private readonly LuceneDocumentBuilder _documents;
@@ -42,7 +43,7 @@ internal sealed class LuceneEngineWriter : IEngineWriter
     {
         _folder = folder;
         _options = options;
-        _dir = new MMapDirectory(new DirectoryInfo(folder));
+        _dir = LuceneDirectories.Open(folder);
         try
         {
             EngineCommit last = new(0, 0, "", EngineNames.Lucene, LuceneIndexEngine.FormatName);

@@ -47,7 +47,7 @@ public sealed class LuceneIndexEngine : IIndexEngine
     public IEngineSnapshot? OpenReadOnly(string folder, bool verifyChecksums = false)
     {
         if (!System.IO.Directory.Exists(folder)) return null;
-        var dir = new MMapDirectory(new DirectoryInfo(folder));
+        var dir = LuceneDirectories.Open(folder);
         try
         {
             if (!DirectoryReader.IndexExists(dir)) { dir.Dispose(); return null; }
@@ -79,7 +79,7 @@ public sealed class LuceneIndexEngine : IIndexEngine
     public EngineCheckResult Check(string folder)
     {
         if (!System.IO.Directory.Exists(folder)) return new EngineCheckResult(true, Name, 0, 0, []);
-        using var dir = new MMapDirectory(new DirectoryInfo(folder));
+        using var dir = LuceneDirectories.Open(folder);
         try
         {
             if (!DirectoryReader.IndexExists(dir)) return new EngineCheckResult(true, Name, 0, 0, []);

@@ -83,9 +83,11 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
         int depth = request.Rescore is { } r && request.Order == HitOrder.Relevance && request.TopN > 0
             ? Math.Max(request.TopN, r.Window)
             : request.TopN;
+        // In-order collection: Lucene then scores disjunctions with BooleanScorer2 instead of the out-of-order
+        // BooleanScorer, whose bucket table (2,048 objects, ~115 KB) was allocated per segment per query.
         TopFieldCollector? top = depth > 0
             ? TopFieldCollector.Create(SortOf(request.Order), depth, fillFields: false, trackDocScores: true,
-                trackMaxScore: false, docsScoredInOrder: false)
+                trackMaxScore: false, docsScoredInOrder: true)
             : null;
         var counter = top is null ? new TotalHitCountCollector() : null;
         ICollector collector = top is not null ? top : counter!;
