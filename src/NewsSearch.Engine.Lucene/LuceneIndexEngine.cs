@@ -18,7 +18,7 @@ namespace NewsSearch.Engine.Lucene;
 /// <summary>
 /// The Lucene.Net 4.8 engine: a standard Lucene 4.8 index (Lucene46 codec, compound files off) in one folder,
 /// written with our analysis chains (<see cref="NewsLuceneAnalyzer"/>), scored with BM25Similarity(1.2, 0.75),
-/// read through MMapDirectory. Commits carry their user data (store sequence, analysis signature, engine, format).
+/// read through memory mappings (MappedDirectory). Commits carry their user data (store sequence, analysis signature, engine, format).
 /// </summary>
 public sealed class LuceneIndexEngine : IIndexEngine
 {
