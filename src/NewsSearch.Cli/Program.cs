@@ -32,6 +32,7 @@ foreach (var c in IngestCommands.CreateBench(globals)) bench.Subcommands.Add(c);
 foreach (var c in AnalysisCommands.CreateBench(globals)) bench.Subcommands.Add(c);
 foreach (var c in IndexCommands.CreateBench(globals)) bench.Subcommands.Add(c);
 foreach (var c in SearchCommands.CreateBench(globals)) bench.Subcommands.Add(c);
+bench.Subcommands.Add(CompareBench.Command(globals));
 root.Subcommands.Add(bench);
 
 try

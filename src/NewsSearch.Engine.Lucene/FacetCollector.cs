@@ -20,7 +20,9 @@ namespace NewsSearch.Engine.Lucene;
 /// </summary>
 internal sealed class FacetCollector(FacetFields fields) : ICollector
 {
-    private readonly Dictionary<int, long> _months = [];
+    // Counts by month number (year * 12 + month - 1) - _firstMonth, grown to the months seen.
+    private long[] _monthCounts = [];
+    private int _firstMonth;
     private readonly Dictionary<string, long> _authors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sections = new(StringComparer.Ordinal);
     private NumericDocValues? _days;
@@ -31,7 +33,7 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
     private long _lastDay = long.MinValue;
     private int _lastMonth;
 
-    public bool AcceptsDocsOutOfOrder => true;
+    public bool AcceptsDocsOutOfOrder => false; // see LuceneSnapshot.Search: in-order scoring allocates less
 
     public void SetScorer(LScorer scorer) { }
 
@@ -74,7 +76,9 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
                 _lastDay = day;
                 _lastMonth = date.Year * 12 + date.Month - 1;
             }
-            _months[_lastMonth] = _months.GetValueOrDefault(_lastMonth) + 1;
+            int slot = _lastMonth - _firstMonth;
+            if ((uint)slot >= (uint)_monthCounts.Length) slot = GrowMonths(_lastMonth);
+            _monthCounts[slot]++;
         }
         if (_author is not null)
         {
@@ -87,6 +91,24 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
             int ord = _section.GetOrd(doc);
             if (ord >= 0) _sectionCounts[ord]++;
         }
+    }
+
+    /// <summary>Widens the month counts to cover <paramref name="month"/>; returns its slot.</summary>
+    private int GrowMonths(int month)
+    {
+        if (_monthCounts.Length == 0)
+        {
+            _firstMonth = month - 12;
+            _monthCounts = new long[64];
+            return month - _firstMonth;
+        }
+        int first = Math.Min(_firstMonth, month - 12);
+        int last = Math.Max(_firstMonth + _monthCounts.Length - 1, month + 12);
+        var grown = new long[last - first + 1];
+        Array.Copy(_monthCounts, 0, grown, _firstMonth - first, _monthCounts.Length);
+        _monthCounts = grown;
+        _firstMonth = first;
+        return month - first;
     }
 
     private void FlushSegment()
@@ -124,7 +146,16 @@ internal sealed class FacetCollector(FacetFields fields) : ICollector
         FlushSegment();
         var result = new Dictionary<FacetFields, IReadOnlyList<FacetValue>>();
         if ((fields & FacetFields.Month) != 0)
-            result[FacetFields.Month] = FacetTop.Select(_months.Select(kv => (FacetTop.Month(kv.Key / 12, kv.Key % 12 + 1), kv.Value)), size);
+        {
+            var months = new List<(string, long)>();
+            for (int i = 0; i < _monthCounts.Length; i++)
+            {
+                if (_monthCounts[i] == 0) continue;
+                int m = _firstMonth + i;
+                months.Add((FacetTop.Month(m / 12, m % 12 + 1), _monthCounts[i]));
+            }
+            result[FacetFields.Month] = FacetTop.Select(months, size);
+        }
         if ((fields & FacetFields.Author) != 0)
             result[FacetFields.Author] = FacetTop.Select(_authors.Select(kv => (kv.Key, kv.Value)), size);
         if ((fields & FacetFields.Section) != 0)

@@ -12,6 +12,8 @@ using LIndexWriter = Lucene.Net.Index.IndexWriter;
 using LIndexWriterConfig = Lucene.Net.Index.IndexWriterConfig;
 using TieredMergePolicy = Lucene.Net.Index.TieredMergePolicy;
 using NsDocument = NewsSearch.Core.Index.Document;
+using LDirectory = Lucene.Net.Store.Directory;
+using NsAnalyzer = NewsSearch.Core.Analysis.Analyzer;
 
 using DirectoryReader = Lucene.Net.Index.DirectoryReader;
 using SegmentReader = Lucene.Net.Index.SegmentReader;
@@ -29,9 +31,10 @@ internal sealed class LuceneEngineWriter : IEngineWriter
 {
     private readonly string _folder;
     private readonly EngineWriterOptions _options;
-    private readonly MMapDirectory _dir;
+    private readonly LDirectory _dir;
     private readonly LIndexWriter _writer;
     private readonly SearcherManager _manager;
+    private readonly LuceneDocumentBuilder _documents;
     private readonly System.Threading.Lock _publishLock = new();
     private LuceneSnapshot _current;
     private bool _disposed;
@@ -40,7 +43,7 @@ internal sealed class LuceneEngineWriter : IEngineWriter
     {
         _folder = folder;
         _options = options;
-        _dir = new MMapDirectory(new DirectoryInfo(folder));
+        _dir = LuceneDirectories.Open(folder);
         try
         {
             EngineCommit last = new(0, 0, "", EngineNames.Lucene, LuceneIndexEngine.FormatName);
@@ -63,7 +66,9 @@ internal sealed class LuceneEngineWriter : IEngineWriter
                 last = LuceneIndexEngine.ReadCommit(infos.UserData, infos.Generation, folder);
             }
             // Gram clauses compile to plain term/phrase/prefix queries over the full bigram layout (ARCHITECTURE.md).
-            var analyzer = new NewsLuceneAnalyzer(field => NewsAnalysis.WithAllGrams(options.Analyzers(field)));
+            Func<string, NsAnalyzer> chainOf = field => NewsAnalysis.WithAllGrams(options.Analyzers(field));
+            var analyzer = new NewsLuceneAnalyzer(chainOf);
+            _documents = new LuceneDocumentBuilder(chainOf);
             var mergePolicy = new TieredMergePolicy { NoCFSRatio = 0.0, MaxCFSSegmentSizeMB = 0 };
             var config = new LIndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
             {
@@ -101,10 +106,10 @@ internal sealed class LuceneEngineWriter : IEngineWriter
 
     public bool HasUncommittedChanges => _writer.HasUncommittedChanges();
 
-    public void Add(NsDocument document) => _writer.AddDocument(LuceneDocuments.ToLucene(document));
+    public void Add(NsDocument document) => _writer.AddDocument(_documents.Build(document));
 
     public void Update(NsDocument document) =>
-        _writer.UpdateDocument(new Term(NewsFields.Id, document.Id), LuceneDocuments.ToLucene(document));
+        _writer.UpdateDocument(new Term(NewsFields.Id, document.Id), _documents.Build(document));
 
     public void Delete(string id) => _writer.DeleteDocuments(new Term(NewsFields.Id, id));
 

@@ -18,7 +18,7 @@ namespace NewsSearch.Engine.Lucene;
 /// <summary>
 /// The Lucene.Net 4.8 engine: a standard Lucene 4.8 index (Lucene46 codec, compound files off) in one folder,
 /// written with our analysis chains (<see cref="NewsLuceneAnalyzer"/>), scored with BM25Similarity(1.2, 0.75),
-/// read through MMapDirectory. Commits carry their user data (store sequence, analysis signature, engine, format).
+/// read through memory mappings (MappedDirectory). Commits carry their user data (store sequence, analysis signature, engine, format).
 /// </summary>
 public sealed class LuceneIndexEngine : IIndexEngine
 {
@@ -47,7 +47,7 @@ public sealed class LuceneIndexEngine : IIndexEngine
     public IEngineSnapshot? OpenReadOnly(string folder, bool verifyChecksums = false)
     {
         if (!System.IO.Directory.Exists(folder)) return null;
-        var dir = new MMapDirectory(new DirectoryInfo(folder));
+        var dir = LuceneDirectories.Open(folder);
         try
         {
             if (!DirectoryReader.IndexExists(dir)) { dir.Dispose(); return null; }
@@ -79,7 +79,7 @@ public sealed class LuceneIndexEngine : IIndexEngine
     public EngineCheckResult Check(string folder)
     {
         if (!System.IO.Directory.Exists(folder)) return new EngineCheckResult(true, Name, 0, 0, []);
-        using var dir = new MMapDirectory(new DirectoryInfo(folder));
+        using var dir = LuceneDirectories.Open(folder);
         try
         {
             if (!DirectoryReader.IndexExists(dir)) return new EngineCheckResult(true, Name, 0, 0, []);

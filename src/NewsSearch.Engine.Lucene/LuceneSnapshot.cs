@@ -10,6 +10,11 @@ using LIndexSearcher = Lucene.Net.Search.IndexSearcher;
 using LOccur = Lucene.Net.Search.Occur;
 using LBooleanQuery = Lucene.Net.Search.BooleanQuery;
 using LQuery = Lucene.Net.Search.Query;
+using NsBooleanQuery = NewsSearch.Core.Search.BooleanQuery;
+using NsNumericRangeQuery = NewsSearch.Core.Search.NumericRangeQuery;
+using NsOccur = NewsSearch.Core.Search.Occur;
+using NsQuery = NewsSearch.Core.Search.Query;
+using SearchFilters = NewsSearch.Core.Search.SearchFilters;
 
 using DirectoryReader = Lucene.Net.Index.DirectoryReader;
 using SegmentReader = Lucene.Net.Index.SegmentReader;
@@ -72,20 +77,29 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
         ArgumentOutOfRangeException.ThrowIfNegative(request.TopN);
         LQuery query = LuceneQueryCompiler.Compile(request.Query);
         if (request.Filter is not null)
-            query = new LBooleanQuery(disableCoord: true)
+        {
+            // Date ranges check each match's day (DayRangeFilter); the other filters are non-scoring MUST clauses.
+            var (ranges, others) = SplitFilter(request.Filter);
+            if (others.Count > 0)
             {
-                { query, LOccur.MUST },
-                { LuceneQueryCompiler.NonScoring(LuceneQueryCompiler.Compile(request.Filter)), LOccur.MUST },
-            };
+                var combined = new LBooleanQuery(disableCoord: true) { { query, LOccur.MUST } };
+                foreach (var f in others) combined.Add(LuceneQueryCompiler.NonScoring(LuceneQueryCompiler.Compile(f)), LOccur.MUST);
+                query = combined;
+            }
+            foreach (var range in ranges)
+                query = new FilteredQuery(query, new DayRangeFilter(range.Min, range.Max), FilteredQuery.QUERY_FIRST_FILTER_STRATEGY);
+        }
 
         var facets = request.Facets != FacetFields.None ? new FacetCollector(request.Facets) : null;
         // A rescore reads the best max(TopN, window) hits of the first pass.
         int depth = request.Rescore is { } r && request.Order == HitOrder.Relevance && request.TopN > 0
             ? Math.Max(request.TopN, r.Window)
             : request.TopN;
+        // In-order collection: Lucene then scores disjunctions with BooleanScorer2 instead of the out-of-order
+        // BooleanScorer, whose bucket table (2,048 objects, ~115 KB) was allocated per segment per query.
         TopFieldCollector? top = depth > 0
             ? TopFieldCollector.Create(SortOf(request.Order), depth, fillFields: false, trackDocScores: true,
-                trackMaxScore: false, docsScoredInOrder: false)
+                trackMaxScore: false, docsScoredInOrder: true)
             : null;
         var counter = top is null ? new TotalHitCountCollector() : null;
         ICollector collector = top is not null ? top : counter!;
@@ -123,6 +137,23 @@ internal sealed class LuceneSnapshot : IEngineSnapshot
         }
         var result = new EngineSearchResult(total, hits);
         return facets is null ? result : result with { Facets = facets.Result(request.FacetSize) };
+    }
+
+    /// <summary>A request filter's published-day ranges and its other clauses (it is one clause or a boolean of
+    /// Filter clauses, <see cref="SearchFilters.Build"/>).</summary>
+    private static (List<NsNumericRangeQuery> Ranges, List<NsQuery> Others) SplitFilter(NsQuery filter)
+    {
+        var ranges = new List<NsNumericRangeQuery>();
+        var others = new List<NsQuery>();
+        void Take(NsQuery q)
+        {
+            if (q is NsNumericRangeQuery r && r.Field == NewsFields.PublishedDay) ranges.Add(r);
+            else others.Add(q);
+        }
+        if (filter is NsBooleanQuery b && b.MinimumShouldMatch == 0 && b.Clauses.All(c => c.Occur is NsOccur.Filter or NsOccur.Must))
+            foreach (var c in b.Clauses) Take(c.Query);
+        else Take(filter);
+        return (ranges, others);
     }
 
     /// <summary>Every order breaks ties by article id (ordinal; ids are ASCII, so UTF-8 byte order agrees).</summary>

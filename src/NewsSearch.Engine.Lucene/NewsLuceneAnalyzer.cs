@@ -1,6 +1,7 @@
 using Lucene.Net.Analysis.TokenAttributes;
 using LAnalyzer = Lucene.Net.Analysis.Analyzer;
 using LTokenizer = Lucene.Net.Analysis.Tokenizer;
+using LTokenStream = Lucene.Net.Analysis.TokenStream;
 using NsAnalyzer = NewsSearch.Core.Analysis.Analyzer;
 using NsTokenStream = NewsSearch.Core.Analysis.TokenStream;
 using NsTokenType = NewsSearch.Core.Analysis.TokenType;
@@ -82,5 +83,52 @@ public sealed class NewsLuceneTokenizer : LTokenizer
         base.End();
         int final = CorrectOffset(_length);
         _offset.SetOffset(final, final);
+    }
+}
+
+/// <summary>
+/// One of our reusable token streams as a Lucene <see cref="LTokenStream"/> that is handed the text directly
+/// (<see cref="SetText"/>), for a field whose value is this stream: no reader, no copy of the text. It fills only
+/// what the indexer reads (term, offsets, position increment); each term is copied into Lucene's term buffer.
+/// </summary>
+public sealed class NewsLuceneTokenStream : LTokenStream
+{
+    private readonly NsTokenStream _source;
+    private readonly ICharTermAttribute _term;
+    private readonly IOffsetAttribute _offset;
+    private readonly IPositionIncrementAttribute _positionIncrement;
+    private int _length;
+
+    public NewsLuceneTokenStream(NsTokenStream source)
+    {
+        _source = source;
+        _term = AddAttribute<ICharTermAttribute>();
+        _offset = AddAttribute<IOffsetAttribute>();
+        _positionIncrement = AddAttribute<IPositionIncrementAttribute>();
+    }
+
+    /// <summary>The next value to tokenize (before the indexer's <see cref="LTokenStream.Reset"/>).</summary>
+    public void SetText(string text)
+    {
+        _source.SetText(text);
+        _length = text.Length;
+    }
+
+    public override bool IncrementToken()
+    {
+        ClearAttributes();
+        if (!_source.IncrementToken()) return false;
+        var term = _source.Term;
+        term.CopyTo(_term.ResizeBuffer(term.Length));
+        _term.SetLength(term.Length);
+        _offset.SetOffset(_source.StartOffset, _source.EndOffset);
+        _positionIncrement.PositionIncrement = _source.PositionIncrement;
+        return true;
+    }
+
+    public override void End()
+    {
+        base.End();
+        _offset.SetOffset(_length, _length);
     }
 }

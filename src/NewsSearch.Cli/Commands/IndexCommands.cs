@@ -281,7 +281,7 @@ public static class IndexBench
             {
                 if (docs >= limit) break;
                 if (string.IsNullOrWhiteSpace(line)) continue;
-                var a = ParseLine(corpusPath, line);
+                var a = BenchShared.ParseCorpusLine(corpusPath, line);
                 chars += a.Title.Length + a.Body.Length;
                 docs++;
                 batch.Add(a);
@@ -332,7 +332,7 @@ public static class IndexBench
             Console.WriteLine($"store.db: {IndexCommands.Mb(new FileInfo(Path.Combine(data, ArticleStore.FileName)).Length)}");
             using var self = System.Diagnostics.Process.GetCurrentProcess();
             self.Refresh();
-            Console.WriteLine($"peak working set (whole run): {IndexCommands.Mb(self.PeakWorkingSet64)}; GC heap now {IndexCommands.Mb(GC.GetTotalMemory(false))}; gen2 collections {GC.CollectionCount(2)}");
+            Console.WriteLine($"peak working set (whole run): {IndexCommands.Mb(self.PeakWorkingSet64)}; GC heap now {IndexCommands.Mb(GC.GetTotalMemory(false))}; gen2 collections {GC.CollectionCount(2)}, GC pauses {GC.GetTotalPauseDuration().TotalSeconds:F1} s, {GC.GetTotalAllocatedBytes() / 1e9:F1} GB allocated");
         }
         finally
         {
@@ -349,20 +349,5 @@ public static class IndexBench
             if (stats.BytesPerField.TryGetValue(f, out var b)) wordBytes += b.Postings + b.Positions;
         Console.WriteLine($"word fields (title, body) postings+positions: {IndexCommands.Mb(wordBytes)}");
         Console.WriteLine($"whole index: {IndexCommands.Mb(stats.TotalBytes)} in {stats.Segments.Count} segments");
-    }
-
-    private static Article ParseLine(string path, string line)
-    {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            string Get(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "";
-            string id = Get("id");
-            if (id.Length == 0) throw new CliException($"{path}: a line without \"id\"");
-            DateOnly? date = DateOnly.TryParse(Get("date"), System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
-            return new Article { Id = id, Title = Get("title"), Body = Get("body"), PublishedAt = date, DateSource = "json" };
-        }
-        catch (System.Text.Json.JsonException e) { throw new CliException($"{path}: bad JSON line: {e.Message}"); }
     }
 }

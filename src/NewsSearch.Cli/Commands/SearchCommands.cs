@@ -95,10 +95,7 @@ public static partial class SearchCommands
         bench.Options.Add(top);
         bench.SetAction(r =>
         {
-            string file = r.GetValue(queries)!;
-            if (!File.Exists(file)) throw new CliException($"Query file not found: {file}");
-            var lines = File.ReadLines(file).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
-            if (lines.Count == 0) throw new CliException($"No queries in {file}");
+            var lines = BenchShared.ReadQueries(r.GetValue(queries)!);
             using var session = SearchSession.Open(globals, r);
             RunBench(session, lines, Math.Max(0, r.GetValue(warmup)), Math.Max(1, r.GetValue(passes)), Math.Clamp(r.GetValue(top), 1, 1000));
             return 0;
@@ -210,46 +207,20 @@ public static partial class SearchCommands
         for (int i = 0; i < queries.Count; i++)
         {
             var s = samples[i].OrderBy(x => x).ToArray();
-            table.AddRow(Markup.Escape(queries[i]), hits[i].ToString("N0"), Percentile(s, 50).ToString("F3"), Percentile(s, 95).ToString("F3"),
+            table.AddRow(Markup.Escape(queries[i]), hits[i].ToString("N0"), BenchShared.Percentile(s, 50).ToString("F3"), BenchShared.Percentile(s, 95).ToString("F3"),
                 (allocated[i] / 1024.0 / passes).ToString("F1"));
         }
         AnsiConsole.Write(table);
         var all = samples.SelectMany(x => x).OrderBy(x => x).ToArray();
         double qps = all.Length / total.Elapsed.TotalSeconds;
-        Console.WriteLine($"parse+search: {qps:F0} QPS, p50 {Percentile(all, 50):F3} ms, p95 {Percentile(all, 95):F3} ms, " +
-            $"p99 {Percentile(all, 99):F3} ms ({all.Length} searches, {gcs} gen0 GCs)");
+        Console.WriteLine($"parse+search: {qps:F0} QPS, p50 {BenchShared.Percentile(all, 50):F3} ms, p95 {BenchShared.Percentile(all, 95):F3} ms, " +
+            $"p99 {BenchShared.Percentile(all, 99):F3} ms ({all.Length} searches, {gcs} gen0 GCs)");
         // On a shared machine wall time includes waiting for the CPU; process CPU time does not.
         Console.WriteLine($"parse+search CPU time: {cpu.TotalMilliseconds / all.Length:F3} ms per search on average " +
             $"({all.Length / Math.Max(cpu.TotalSeconds, 1e-9):F0} searches per CPU-second)");
 
         // The same queries with a date filter, with every facet counted, and sorted by newest (issue 9's variants).
-        var lastYear = new SearchRequest("x") { From = new DateOnly(2020, 1, 1), To = new DateOnly(2020, 12, 31) };
-        var variants = new (string Name, Func<Query, EngineSearchRequest> Make)[]
-        {
-            ("date filter (2020)", q => new EngineSearchRequest(q, top) { Filter = SearchFilters.Build(lastYear) }),
-            ("facets month,author,section", q => new EngineSearchRequest(q, top) { Facets = FacetFields.Month | FacetFields.Author | FacetFields.Section }),
-            ("sort newest", q => new EngineSearchRequest(q, top) { Order = HitOrder.Newest }),
-            ("count only (no hits)", q => new EngineSearchRequest(q, 0)),
-        };
-        foreach (var (name, make) in variants)
-        {
-            for (int p = 0; p < Math.Max(1, warmup); p++)
-                for (int i = 0; i < queries.Count; i++) snapshot.Search(make(parser.Parse(queries[i])));
-            int variantPasses = Math.Max(1, passes / 4);
-            var times = new List<double>(variantPasses * queries.Count);
-            var variantCpu = Process.GetCurrentProcess().TotalProcessorTime;
-            for (int p = 0; p < variantPasses; p++)
-                for (int i = 0; i < queries.Count; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    snapshot.Search(make(parser.Parse(queries[i])));
-                    times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
-            variantCpu = Process.GetCurrentProcess().TotalProcessorTime - variantCpu;
-            var sorted = times.Order().ToArray();
-            Console.WriteLine($"parse+search, {name}: p50 {Percentile(sorted, 50):F3} ms, p95 {Percentile(sorted, 95):F3} ms, p99 {Percentile(sorted, 99):F3} ms, " +
-                $"CPU {variantCpu.TotalMilliseconds / sorted.Length:F3} ms per search ({sorted.Length} searches)");
-        }
+        BenchShared.RunSearchVariants(snapshot, parser, queries, top, passes, warmup: warmup);
 
         // Full request path: parse, search, load the page from the store, highlight title and body.
         var request = queries.Select(q => new SearchRequest(q, 1, Math.Min(top, SearchRequest.MaxPageSize))).ToArray();
@@ -285,13 +256,6 @@ public static partial class SearchCommands
         }
         Console.WriteLine("Lucene.Net reference (REFERENCE.md): 20k 1,020 QPS, p50 0.38 / p95 4.41 / p99 8.27 ms; " +
             "200k 291–343 QPS, p50 1.73 / p95 9.08 / p99 18.7 ms; highlighting 0.84–1.55 ms per document");
-    }
-
-    private static double Percentile(double[] sorted, int p)
-    {
-        if (sorted.Length == 0) return 0;
-        int i = (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(i, 0, sorted.Length - 1)];
     }
 
     /// <summary>An open engine and one snapshot lease, for one command.</summary>
