@@ -48,15 +48,23 @@ public class EngineDifferentialTest
         Assert.That(summary.Errors, Is.Empty, "ingest errors");
         Assert.That(_store.Count, Is.GreaterThan(CorpusArticles), "the seed pages and the corpus are in the store");
 
+        // The two indexes are independent (own folders, own token streams; the store is read concurrently), so they
+        // are built at the same time: the machine has two cores and the Lucene build is the longer one.
         var sw = Stopwatch.StartNew();
+        double luceneSeconds = 0;
+        var lucene = Task.Run(() =>
+        {
+            var m = Open(EngineNames.Lucene);
+            luceneSeconds = sw.Elapsed.TotalSeconds;
+            return m;
+        });
         _native = Open(EngineNames.Native);
-        _nativeLease = _native.AcquireSnapshot();
         double nativeSeconds = sw.Elapsed.TotalSeconds;
-        sw.Restart();
-        _lucene = Open(EngineNames.Lucene);
+        _lucene = lucene.GetAwaiter().GetResult();
+        _nativeLease = _native.AcquireSnapshot();
         _luceneLease = _lucene.AcquireSnapshot();
         TestContext.Progress.WriteLine($"differential: {_store.Count:N0} articles; native index {nativeSeconds:F1} s, " +
-                                       $"Lucene.Net index {sw.Elapsed.TotalSeconds:F1} s");
+                                       $"Lucene.Net index {luceneSeconds:F1} s (built concurrently; {sw.Elapsed.TotalSeconds:F1} s for both)");
         Assert.That(_luceneLease.Snapshot.Engine, Is.EqualTo(EngineNames.Lucene));
         Assert.That(_nativeLease.Snapshot.Engine, Is.EqualTo(EngineNames.Native));
         Assert.That(_luceneLease.Snapshot.NumDocs, Is.EqualTo(_nativeLease.Snapshot.NumDocs), "both engines hold every article");
