@@ -152,7 +152,7 @@ internal sealed class ExactPhraseScorer : Scorer
                 }
             }
             if (i < _postings.Length) continue;
-            _freq = PhraseFreq();
+            _freq = _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
             if (_freq > 0) return _doc = doc;
             doc = lead.NextDoc();
         }
@@ -168,10 +168,46 @@ internal sealed class ExactPhraseScorer : Scorer
             int d = p.DocId < target ? p.Advance(target) : p.DocId;
             if (d != target) return false;
         }
-        _freq = PhraseFreq();
+        _freq = _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
         if (_freq <= 0) return false;
         _doc = target;
         return true;
+    }
+
+    /// <summary>
+    /// Whether the exact phrase occurs at least once in the current document, reading each term's positions only as
+    /// far as needed (matching without scores: counting, filters, exclusions). A common term's positions are mostly
+    /// left unread once an early occurrence matches, where <see cref="PhraseFreq"/> reads every one.
+    /// </summary>
+    private bool OccursOnce()
+    {
+        int n = _postings.Length;
+        if (n == 1) return _postings[0].Freq > 0;
+        Span<int> current = n <= 64 ? stackalloc int[n] : new int[n];
+        Span<int> left = n <= 64 ? stackalloc int[n] : new int[n];
+        for (int t = 1; t < n; t++)
+        {
+            left[t] = _postings[t].Freq;
+            current[t] = int.MinValue;
+        }
+        var lead = _postings[0];
+        for (int k = lead.Freq; k > 0; k--)
+        {
+            int v = lead.NextPosition() - _offsets[0];
+            bool all = true;
+            for (int t = 1; t < n; t++)
+            {
+                while (current[t] < v)
+                {
+                    if (left[t] == 0) return false; // this term has no occurrence at or after v: no later match either
+                    left[t]--;
+                    current[t] = _postings[t].NextPosition() - _offsets[t];
+                }
+                if (current[t] != v) { all = false; break; }
+            }
+            if (all) return true;
+        }
+        return false;
     }
 
     /// <summary>Phrase frequency of the current document (sloppy: weighted by distance).</summary>
