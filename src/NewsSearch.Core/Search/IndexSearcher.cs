@@ -103,6 +103,8 @@ public sealed class IndexSearcher
             if (treeCost >= ByParts.MinCost && weight.AddScoringParts(parts) && parts.Count >= 2
                 && ByParts.TryCollect(this, weight, trees, treeCost, parts, ref heap))
                 return new TopDocs(CountMatches(query, onLeafMatches), heap.ToSortedArray());
+            // Pruning a small query saves less than the counting pass it then needs (its phrases verified twice).
+            bool prune = treeCost >= ByParts.MinCost;
             for (int li = 0; li < Reader.Leaves.Count; li++)
             {
                 var leaf = Reader.Leaves[li];
@@ -111,7 +113,7 @@ public sealed class IndexSearcher
                 int docBase = _docBases[li];
                 bool checkLive = leaf.HasDeletions;
                 float bound = float.NegativeInfinity;
-                if (heap.IsFull)
+                if (heap.IsFull && prune)
                 {
                     bound = heap.MinScore;
                     skipped |= scorer.SetMinCompetitiveScore(bound);
@@ -121,7 +123,7 @@ public sealed class IndexSearcher
                     if (checkLive && !leaf.IsLive(doc)) continue;
                     total++;
                     if (!heap.OfferScored(scorer, docBase + doc)) continue;
-                    if (heap.IsFull && heap.MinScore > bound)
+                    if (prune && heap.IsFull && heap.MinScore > bound)
                     {
                         bound = heap.MinScore;
                         skipped |= scorer.SetMinCompetitiveScore(bound);
