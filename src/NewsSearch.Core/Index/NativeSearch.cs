@@ -7,9 +7,9 @@ using NewsSearch.Core.Search;
 namespace NewsSearch.Core.Index;
 
 /// <summary>
-/// Runs an <see cref="EngineSearchRequest"/> on a native snapshot. Relevance without facets is
-/// <see cref="IndexSearcher.Search"/> itself; facets or a date order take one pass over the matches that keeps
-/// the top n in a heap of structs and counts facets per segment in pooled arrays (months by the published
+/// Runs an <see cref="EngineSearchRequest"/> on a native snapshot. Relevance is <see cref="IndexSearcher.Search"/>
+/// itself (facets counted from its unscored pass's match bitsets); a date order takes one pass over the matches that
+/// keeps the top n in a heap of structs. Facets are counted per segment in pooled arrays (months by the published
 /// column's raw codes, sections by ordinal, authors by intersecting each author's postings with the segment's
 /// match bitset: no doc values needed and sequential reads, as fast as per-document values when many match).
 /// </summary>
@@ -28,24 +28,17 @@ internal static class NativeSearch
         var rescore = request.Order == HitOrder.Relevance && request.TopN > 0 ? request.Rescore : null;
         int depth = rescore is null ? request.TopN : Math.Max(request.TopN, rescore.Window);
         EngineSearchResult result;
-        if (request.Order == HitOrder.Relevance && request.Facets == FacetFields.None)
-        {
-            var top = searcher.Search(query, depth);
-            result = new EngineSearchResult(top.TotalHits, Hits(searcher, top.ScoreDocs, query, request, rescore));
-        }
-        else if (request.Order == HitOrder.Relevance)
+        if (request.Order == HitOrder.Relevance)
         {
             // The top n with pruning; facets from the unscored counting pass's match bitsets.
-            using var facets = new FacetCounter(request.Facets);
-            var top = searcher.Search(query, depth, facets.CountLeaf);
-            result = new EngineSearchResult(top.TotalHits, Hits(searcher, top.ScoreDocs, query, request, rescore))
-            {
-                Facets = facets.Result(request.FacetSize),
-            };
+            using var facets = request.Facets == FacetFields.None ? null : new FacetCounter(request.Facets);
+            var top = searcher.Search(query, depth, facets is null ? null : facets.CountLeaf);
+            result = new EngineSearchResult(top.TotalHits, Hits(searcher, top.ScoreDocs, query, request, rescore));
+            if (facets is not null) result = result with { Facets = facets.Result(request.FacetSize) };
         }
         else
         {
-            result = Collect(searcher, query, request, depth, rescore);
+            result = CollectByDate(searcher, query, request);
         }
         return searcher.PartialReason is { } reason ? result with { PartialReason = reason } : result;
     }
@@ -85,13 +78,14 @@ internal static class NativeSearch
     private static long DateKey(HitOrder order, long day) =>
         day == long.MinValue ? long.MinValue : order == HitOrder.Newest ? day : -day;
 
-    private static EngineSearchResult Collect(IndexSearcher searcher, Query query, EngineSearchRequest request, int depth,
-        EngineRescore? rescore)
+    /// <summary>The top n by date (ties by article id) in one pass that also counts every match and its facets; hits
+    /// keep their relevance score.</summary>
+    private static EngineSearchResult CollectByDate(IndexSearcher searcher, Query query, EngineSearchRequest request)
     {
         var weight = query.CreateWeight(searcher, needsScores: true, boost: 1f);
         var order = request.Order;
-        bool byDate = order != HitOrder.Relevance;
-        var heap = new HitHeap(depth, byDate, searcher);
+        int depth = request.TopN;
+        var heap = new HitHeap(depth, searcher);
         var facets = request.Facets == FacetFields.None ? null : new FacetCounter(request.Facets);
         long total = 0;
         var reader = searcher.Reader;
@@ -104,7 +98,7 @@ internal static class NativeSearch
                 var scorer = weight.GetScorer(leaf);
                 if (scorer is null) continue;
                 facets?.StartLeaf(leaf);
-                var days = byDate ? leaf.GetNumericValues(NewsFields.PublishedDay) : default;
+                var days = leaf.GetNumericValues(NewsFields.PublishedDay);
                 bool checkLive = leaf.HasDeletions;
                 int n = depth;
                 for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
@@ -113,24 +107,16 @@ internal static class NativeSearch
                     total++;
                     facets?.Count(doc);
                     if (n == 0) continue;
-                    if (byDate)
-                    {
-                        long key = DateKey(order, days.Get(doc));
-                        if (heap.IsFull && key < heap.MinKey) continue;
-                        heap.Offer(docBase + doc, key, scorer.Score());
-                    }
-                    else
-                    {
-                        if (heap.IsFull && scorer.ScoreUpperBound() < heap.MinScore) continue;
-                        heap.Offer(docBase + doc, 0, scorer.Score());
-                    }
+                    long key = DateKey(order, days.Get(doc));
+                    if (heap.IsFull && key < heap.MinKey) continue;
+                    heap.Offer(docBase + doc, key, scorer.Score());
                 }
                 facets?.EndLeaf();
             }
             var top = heap.ToSortedArray();
             var firstPass = new ScoreDoc[top.Length];
             for (int i = 0; i < top.Length; i++) firstPass[i] = new ScoreDoc(top[i].Doc, top[i].Score);
-            return new EngineSearchResult(total, Hits(searcher, firstPass, query, request, rescore))
+            return new EngineSearchResult(total, Hits(searcher, firstPass, query, request, rescore: null))
             {
                 Facets = facets?.Result(request.FacetSize) ?? new Dictionary<FacetFields, IReadOnlyList<FacetValue>>(),
             };
@@ -148,20 +134,19 @@ internal static class NativeSearch
         public float Score;
     }
 
-    /// <summary>Min-heap of the kept hits, the weakest at the root: by score (relevance) or date key, then by
-    /// article id (a later id is weaker).</summary>
-    private struct HitHeap(int capacity, bool byDate, IndexSearcher ids)
+    /// <summary>Min-heap of the kept hits, the weakest at the root: by date key, then by article id (a later id is
+    /// weaker).</summary>
+    private struct HitHeap(int capacity, IndexSearcher ids)
     {
         private readonly Entry[] _items = new Entry[capacity];
         private int _count;
 
         public readonly bool IsFull => _count == _items.Length;
-        public readonly float MinScore => _items[0].Score;
         public readonly long MinKey => _items[0].Key;
 
         private readonly int Compare(in Entry a, in Entry b)
         {
-            int c = byDate ? a.Key.CompareTo(b.Key) : a.Score.CompareTo(b.Score);
+            int c = a.Key.CompareTo(b.Key);
             return c != 0 ? c : ids.CompareIds(b.Doc, a.Doc);
         }
 

@@ -64,6 +64,8 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
     private sealed class BooleanWeight((Weight Weight, Occur Occur)[] clauses, int minimumShouldMatch, BooleanQuery query,
         bool needsScores) : Weight
     {
+        private readonly bool _hasRequired = Array.Exists(clauses, c => c.Occur is Occur.Must or Occur.Filter);
+
         public override Explanation Explain(LeafReader leaf, int doc)
         {
             var scorer = GetScorer(leaf);
@@ -101,7 +103,7 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
                         break;
                     case Occur.Should:
                         // Without scores an optional clause beside a required one changes nothing.
-                        if (s is not null && (needsScores || minimumShouldMatch > 0 || !HasRequired())) (optional ??= []).Add(s);
+                        if (s is not null && (needsScores || minimumShouldMatch > 0 || !_hasRequired)) (optional ??= []).Add(s);
                         break;
                     case Occur.MustNot:
                         if (s is not null) (prohibited ??= []).Add(s);
@@ -137,11 +139,10 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
         /// exclusions add nothing. A document's score is thus at most the sum of the bounds of the parts it matches.</summary>
         internal override bool AddScoringParts(List<Weight> parts)
         {
-            bool hasRequired = false, requiredCovered = false, shouldCovered = true;
+            bool requiredCovered = false, shouldCovered = true;
             int shoulds = 0;
             foreach (var (weight, occur) in clauses)
             {
-                if (occur is Occur.Must or Occur.Filter) hasRequired = true;
                 if (occur == Occur.Must) requiredCovered |= weight.AddScoringParts(parts);
                 else if (occur == Occur.Should)
                 {
@@ -150,15 +151,8 @@ public sealed class BooleanQuery(IReadOnlyList<BooleanClause> clauses, int minim
                 }
             }
             // A match matches every required clause, or (none required) at least one optional one.
-            return hasRequired ? requiredCovered || (minimumShouldMatch > 0 && shoulds > 0 && shouldCovered)
+            return _hasRequired ? requiredCovered || (minimumShouldMatch > 0 && shoulds > 0 && shouldCovered)
                 : shoulds > 0 && shouldCovered;
-        }
-
-        private bool HasRequired()
-        {
-            foreach (var (_, occur) in clauses)
-                if (occur is Occur.Must or Occur.Filter) return true;
-            return false;
         }
 
         private static Scorer Disjunction(List<Scorer> scorers, int msm)

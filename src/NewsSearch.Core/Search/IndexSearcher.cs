@@ -160,7 +160,8 @@ public sealed class IndexSearcher
                     if (bits is not null) System.Buffers.ArrayPool<ulong>.Shared.Return(bits);
                     bits = System.Buffers.ArrayPool<ulong>.Shared.Rent(words);
                 }
-                Array.Clear(bits);
+                // Only this segment's words are read below; a larger segment's bits beyond them are ignored.
+                Array.Clear(bits, 0, words);
                 scorer.IntoBitSet(bits);
                 leaf.ClearDeleted(bits);
                 for (int w = 0; w < words; w++) total += System.Numerics.BitOperations.PopCount(bits[w]);
@@ -252,11 +253,12 @@ public sealed class IndexSearcher
     /// </summary>
     private static class ByParts
     {
+        /// <summary>Least cost (postings the query would walk) worth the two phases, or any pruning.</summary>
+        public const long MinCost = 16_384;
+
         /// <summary>Every match of the query matches one of <paramref name="parts"/> (<see cref="Weight.AddScoringParts"/>
         /// returned true). False (nothing collected) when a part has no finite bound or phase 1 would walk about as many
         /// documents as the query itself (a conjunction of many words: leapfrogging is cheaper).</summary>
-        /// <summary>Least cost (postings the query would walk) worth the two phases.</summary>
-        public const long MinCost = 16_384;
 
         public static bool TryCollect(IndexSearcher searcher, Weight weight, Scorer?[] trees, long treeCost, List<Weight> parts,
             ref TopHeap heap)
@@ -308,7 +310,7 @@ public sealed class IndexSearcher
                 // A document seen only by low-bound phase 1 parts may still score by the others: they bound it too.
                 Walk(leaves[li], searcher._docBases[li], tree, drive, restBound, [], ref heap);
             }
-            if (heap.IsFull && Scorer.LoosenBound(restBound) < heap.MinScore) return true;
+            if (heap.IsFull && Scorer.Loosen(restBound) < heap.MinScore) return true;
             for (int li = 0; li < leaves.Count; li++)
             {
                 if (trees[li] is null) continue;
@@ -348,7 +350,7 @@ public sealed class IndexSearcher
             // The tree prunes inside too: its MaxScore disjunctions then leave lazy clauses unadvanced on candidates.
             if (heap.IsFull) tree.SetMinCompetitiveScore(minScore);
             int firstDriving = 0;
-            while (firstDriving < parts.Length && Scorer.LoosenBound(prefix[firstDriving + 1]) < minScore) firstDriving++;
+            while (firstDriving < parts.Length && Scorer.Loosen(prefix[firstDriving + 1]) < minScore) firstDriving++;
             bool checkLive = leaf.HasDeletions;
             int target = 0;
             while (firstDriving < parts.Length)
@@ -370,7 +372,7 @@ public sealed class IndexSearcher
                 {
                     minScore = heap.MinScore;
                     tree.SetMinCompetitiveScore(minScore);
-                    while (firstDriving < parts.Length && Scorer.LoosenBound(prefix[firstDriving + 1]) < minScore) firstDriving++;
+                    while (firstDriving < parts.Length && Scorer.Loosen(prefix[firstDriving + 1]) < minScore) firstDriving++;
                 }
             }
         }

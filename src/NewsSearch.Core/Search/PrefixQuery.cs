@@ -97,11 +97,10 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
 
 /// <summary>
 /// Iterates the set bits of a per-segment bitset (the first (maxDoc + 63) / 64 words of <paramref name="bits"/>)
-/// with a constant score. Once exhausted it hands the bitset to <paramref name="release"/> for reuse and never
-/// reads it again.
+/// with a constant score. The bitset is only read (a prefix's expansion is shared by the passes of a search and may
+/// be kept on the segment), and not at all once the scorer is exhausted.
 /// </summary>
-internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float score, Action<ulong[]>? release = null)
-    : Scorer
+internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float score) : Scorer
 {
     private ulong[]? _bits = bits;
     private readonly int _words = (maxDoc + 63) >> 6;
@@ -136,12 +135,10 @@ internal sealed class BitSetScorer(ulong[] bits, int maxDoc, long cost, float sc
         return doc < maxDoc ? _doc = doc : Exhausted();
     }
 
-    /// <summary>Ends the iteration and hands the bitset back for reuse.</summary>
+    /// <summary>Ends the iteration.</summary>
     internal int Exhausted()
     {
-        var b = _bits;
         _bits = null;
-        if (b is not null) release?.Invoke(b);
         return _doc = NoMoreDocs;
     }
 

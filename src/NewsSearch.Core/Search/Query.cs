@@ -138,8 +138,6 @@ public abstract class Scorer
     /// <summary>A leaf's score bound made a little larger than the exact bound (relative 1e-4).</summary>
     protected internal static float Loosen(float bound) => bound * 1.0001f + 1e-6f;
 
-    internal static float LoosenBound(float bound) => Loosen(bound);
-
     /// <summary>The bound of a sum of scorers' scores.</summary>
     protected static float SumOfMaxScores(Scorer[] scorers)
     {
