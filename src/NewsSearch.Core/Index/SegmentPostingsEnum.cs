@@ -22,6 +22,8 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     private int _bufIdx, _bufCount;
     private int _docId;
     private int _docsLoaded;
+    private long _freqPtr;       // the current full block's packed freqs, when not decoded yet
+    private bool _freqsPending;
 
     private int _numFull;
     private int _blockIndex;
@@ -65,6 +67,7 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _bufIdx = -1;
         _docId = -1;
         _prevLastDoc = -1;
+        _freqsPending = false;
         _blockIndex = 0;
         _skipIdx = 0;
         _skipLastDoc = -1;
@@ -109,23 +112,46 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     }
 
     public override int DocId => _docId;
-    public override int Freq => _freqs[_bufIdx];
+    public override int Freq
+    {
+        get
+        {
+            if (_freqsPending) DecodeFreqs();
+            return _freqs[_bufIdx];
+        }
+    }
+
+    private void DecodeFreqs()
+    {
+        _freqsPending = false;
+        long p = _freqPtr;
+        BitPacking.Unpack(_doc, ref p, _freqs);
+        for (int i = 0; i < BlockSize; i++) _freqs[i]++;
+    }
     public override long Cost => _df;
 
     private bool Refill()
     {
+        _freqsPending = false;
         if (_docsLoaded >= _df) return false;
         int prev = _prevLastDoc;
         if (_blockIndex < _numFull)
         {
             BitPacking.Unpack(_doc, ref _docPtr, _docs);
             for (int i = 0; i < BlockSize; i++) { prev += _docs[i] + 1; _docs[i] = prev; }
-            if (_hasFreqs)
+            if (!_hasFreqs) Array.Fill(_freqs, 1);
+            else if (_withPositions)
             {
                 BitPacking.Unpack(_doc, ref _docPtr, _freqs);
                 for (int i = 0; i < BlockSize; i++) _freqs[i]++;
             }
-            else Array.Fill(_freqs, 1);
+            else
+            {
+                // Decoded on the first Freq of this block: leapfrogging lands on many docs it never scores.
+                _freqPtr = _docPtr;
+                _freqsPending = true;
+                BitPacking.Skip(_doc, ref _docPtr);
+            }
             _bufCount = BlockSize;
         }
         else

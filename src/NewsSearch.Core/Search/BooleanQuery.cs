@@ -181,6 +181,8 @@ internal sealed class ConjunctionScorer : Scorer
 
     public override long Cost => _subs[0].Cost;
 
+    public override float MatchCost => SumOfMatchCosts(_subs);
+
     public override int NextDoc() => DoNext(_subs[0].NextDoc());
 
     public override int Advance(int target) => DoNext(_subs[0].Advance(target));
@@ -305,6 +307,11 @@ internal sealed class DisjunctionScorer : Scorer
     private bool[]? _isLazy;           // by position in _subs
     private bool _exhausted;
     private int _doc = -1;
+    // Reached by AdvanceExact: which clauses match _doc, lazy ones checked only when the score is needed (a
+    // clause's Advance would scan on to its next match: for a phrase, positions of every candidate on the way).
+    private bool _exact;
+    private bool[]? _matched;
+    private bool _lazyPending;
 
     public DisjunctionScorer(IEnumerable<Scorer> subs, int minimumShouldMatch)
     {
@@ -324,6 +331,7 @@ internal sealed class DisjunctionScorer : Scorer
 
     public override int Advance(int target)
     {
+        _exact = false;
         if (_exhausted) return _doc = NoMoreDocs;
         var subs = _driving;
         while (true)
@@ -343,11 +351,45 @@ internal sealed class DisjunctionScorer : Scorer
         }
     }
 
+    /// <summary>Checks each driving clause on the target only; lazy clauses wait for <see cref="Score"/> (alone
+    /// they cannot make a document competitive, as in <see cref="Advance"/>).</summary>
+    public override bool AdvanceExact(int target)
+    {
+        if (_exhausted) return false;
+        var matched = _matched ??= new bool[_subs.Length];
+        int count = 0;
+        bool lazy = false;
+        for (int i = 0; i < _subs.Length; i++)
+        {
+            if (_isLazy is not null && _isLazy[i]) { matched[i] = false; lazy = true; continue; }
+            if (matched[i] = _subs[i].AdvanceExact(target)) count++;
+        }
+        if (count == 0 || count < _minimumShouldMatch) return false;
+        _exact = true;
+        _lazyPending = lazy;
+        _doc = target;
+        return true;
+    }
+
+    private void CheckLazy()
+    {
+        _lazyPending = false;
+        for (int i = 0; i < _subs.Length; i++)
+            if (_isLazy![i]) _matched![i] = _subs[i].AdvanceExact(_doc);
+    }
+
     public override float Score()
     {
         // In clause order whatever drives, so a document scores the same float before and after pruning starts.
         float sum = 0;
         var subs = _subs;
+        if (_exact)
+        {
+            if (_lazyPending) CheckLazy();
+            for (int i = 0; i < subs.Length; i++)
+                if (_matched![i]) sum += subs[i].Score();
+            return sum;
+        }
         if (_lazy.Length == 0)
         {
             foreach (var s in subs)
@@ -370,6 +412,14 @@ internal sealed class DisjunctionScorer : Scorer
     {
         if (_lazy.Length == 0) return Score();
         float driving = 0;
+        if (_exact)
+        {
+            if (!_lazyPending) return Score();
+            for (int i = 0; i < _subs.Length; i++)
+                if (_matched![i]) driving += _subs[i].Score();
+            if (driving + Loosen(_lazyMax) < minScore) return float.NegativeInfinity;
+            return Score();
+        }
         foreach (var s in _driving)
             if (s.DocId == _doc) driving += s.Score();
         if (driving + Loosen(_lazyMax) < minScore) return float.NegativeInfinity;
@@ -378,6 +428,13 @@ internal sealed class DisjunctionScorer : Scorer
 
     public override float ScoreUpperBound()
     {
+        if (_exact)
+        {
+            float bound = _lazyPending ? _lazyMax : 0;
+            for (int i = 0; i < _subs.Length; i++)
+                if (_matched![i]) bound += _subs[i].ScoreUpperBound();
+            return bound;
+        }
         float sum = _lazyMax;
         foreach (var s in _driving)
             if (s.DocId == _doc) sum += s.ScoreUpperBound();
@@ -385,6 +442,8 @@ internal sealed class DisjunctionScorer : Scorer
     }
 
     public override float MaxScore => SumOfMaxScores(_subs);
+
+    public override float MatchCost => SumOfMatchCosts(_subs);
 
     public override bool SetMinCompetitiveScore(float minScore)
     {
@@ -428,7 +487,16 @@ internal sealed class DisjunctionScorer : Scorer
             base.IntoBitSet(bits);
             return;
         }
-        foreach (var s in _subs) s.IntoBitSet(bits);
+        // Clauses that need no verification first: a phrase then skips the candidates they already set.
+        Scorer[] subs = _subs;
+        if (SumOfMatchCosts(subs) > 0)
+        {
+            subs = (Scorer[])subs.Clone();
+            var costs = new float[subs.Length];
+            for (int i = 0; i < costs.Length; i++) costs[i] = subs[i].MatchCost;
+            Array.Sort(costs, subs);
+        }
+        foreach (var s in subs) s.IntoBitSet(bits);
         _doc = NoMoreDocs;
     }
 }
@@ -440,6 +508,8 @@ internal sealed class ReqExclScorer(Scorer required, Scorer excluded) : Scorer
 
     public override long Cost => required.Cost;
 
+    public override float MatchCost => required.MatchCost + excluded.MatchCost;
+
     public override int NextDoc() => Skip(required.NextDoc());
 
     public override int Advance(int target) => Skip(required.Advance(target));
@@ -448,13 +518,15 @@ internal sealed class ReqExclScorer(Scorer required, Scorer excluded) : Scorer
     {
         while (doc != NoMoreDocs)
         {
-            int e = excluded.DocId;
-            if (e < doc) e = excluded.Advance(doc);
-            if (e != doc) return doc;
+            if (!excluded.AdvanceExact(doc)) return doc;
             doc = required.NextDoc();
         }
         return doc;
     }
+
+    // The excluded clause is only ever checked on the required clause's documents (increasing), never scanned
+    // ahead (an excluded phrase would read positions of its candidates on the way).
+    public override bool AdvanceExact(int target) => required.AdvanceExact(target) && !excluded.AdvanceExact(target);
 
     public override float Score() => required.Score();
 
@@ -489,6 +561,8 @@ internal sealed class ReqOptScorer(Scorer required, Scorer optional) : Scorer
     public override int DocId => required.DocId;
 
     public override long Cost => required.Cost;
+
+    public override float MatchCost => required.MatchCost;
 
     public override int NextDoc() => required.NextDoc();
 
@@ -529,11 +603,20 @@ internal sealed class ReqOptScorer(Scorer required, Scorer optional) : Scorer
         return OptionalOn(required.DocId) ? score + optional.Score() : score;
     }
 
+    public override bool AdvanceExact(int target) => required.AdvanceExact(target);
+
+    // Checked on the required clause's documents only, once each (an optional phrase is never scanned ahead).
+    private int _optionalDoc = -1;
+    private bool _optionalOn;
+
     private bool OptionalOn(int doc)
     {
-        int o = optional.DocId;
-        if (o < doc) o = optional.Advance(doc);
-        return o == doc;
+        if (doc != _optionalDoc)
+        {
+            _optionalDoc = doc;
+            _optionalOn = optional.AdvanceExact(doc);
+        }
+        return _optionalOn;
     }
 }
 

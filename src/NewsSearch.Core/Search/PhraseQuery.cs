@@ -91,7 +91,8 @@ public sealed class PhraseQuery : Query
                 postings[i] = p;
             }
             return new ExactPhraseScorer(postings, query.Positions, sim, needsScores,
-                needsScores ? leaf.GetFieldLengths(query.Field) : default, query.Slop);
+                needsScores ? leaf.GetFieldLengths(query.Field) : default, query.Slop,
+                docsOnly: i => GramPostings.Get(leaf, query.Field, query.Terms[i], withPositions: false));
         }
     }
 }
@@ -111,14 +112,19 @@ internal sealed class ExactPhraseScorer : Scorer
     private readonly bool _needsScores;
     private readonly FieldLengths _lengths;
     private readonly int _slop;
+    private readonly int[] _order;               // _postings[k] is term _order[k] of the phrase
+    private readonly Func<int, PostingsEnum?>? _docsOnly;
     private int _doc = -1;
     private float _freq;
 
+    /// <param name="docsOnly">A term's postings without positions, by its index in the phrase: lets counting
+    /// intersect dense terms as bitsets.</param>
     public ExactPhraseScorer(PostingsEnum[] postings, IReadOnlyList<int> offsets, BM25Scorer sim, bool needsScores,
-        FieldLengths lengths, int slop = 0)
+        FieldLengths lengths, int slop = 0, Func<int, PostingsEnum?>? docsOnly = null)
     {
         _slop = slop;
-        var order = Enumerable.Range(0, postings.Length).OrderBy(i => postings[i].Cost).ToArray();
+        _docsOnly = docsOnly;
+        var order = _order = Enumerable.Range(0, postings.Length).OrderBy(i => postings[i].Cost).ToArray();
         _postings = order.Select(i => postings[i]).ToArray();
         _offsets = order.Select(i => offsets[i]).ToArray();
         _positions = order.Select(_ => new int[8]).ToArray();
@@ -136,6 +142,18 @@ internal sealed class ExactPhraseScorer : Scorer
 
     public override int Advance(int target)
     {
+        for (int doc = NextCandidate(target); doc != NoMoreDocs; doc = NextCandidate(doc + 1))
+        {
+            _freq = _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
+            if (_freq > 0) return _doc = doc;
+        }
+        return _doc = NoMoreDocs;
+    }
+
+    /// <summary>The first document at or after <paramref name="target"/> holding every term (the phrase itself not
+    /// checked yet): the terms' postings leapfrogged from the cheapest.</summary>
+    private int NextCandidate(int target)
+    {
         var lead = _postings[0];
         int doc = lead.DocId < target ? lead.Advance(target) : lead.DocId;
         while (doc != NoMoreDocs)
@@ -151,13 +169,82 @@ internal sealed class ExactPhraseScorer : Scorer
                     break;
                 }
             }
-            if (i < _postings.Length) continue;
-            _freq = _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
-            if (_freq > 0) return _doc = doc;
-            doc = lead.NextDoc();
+            if (i == _postings.Length) return doc;
         }
-        return _doc = NoMoreDocs;
+        return NoMoreDocs;
     }
+
+    /// <summary>Reads positions only for candidates not set yet: in an OR whose cheaper clauses went first (a word
+    /// that spells the phrase), most candidates are already matches.</summary>
+    public override void IntoBitSet(ulong[] bits)
+    {
+        if (_doc == -1 && _docsOnly is not null && _postings.Length > 1 && _postings[0].Cost >= ((long)bits.Length << 6) / 64
+            && DenseIntoBitSet(bits))
+            return;
+        for (int doc = NextCandidate(_doc + 1); doc != NoMoreDocs; doc = NextCandidate(doc + 1))
+        {
+            ulong bit = 1UL << doc;
+            if ((bits[doc >> 6] & bit) != 0) continue;
+            if (_slop > 0 ? PhraseFreq() > 0 : OccursOnce()) bits[doc >> 6] |= bit;
+        }
+        _doc = NoMoreDocs;
+    }
+
+    /// <summary>Dense terms: the documents holding every term are intersected as bitsets word by word (as a dense
+    /// conjunction counts), those already set are dropped, and positions are read only for the rest, each term's
+    /// postings skipping straight to them. False (nothing done) when a term has no postings here.</summary>
+    private bool DenseIntoBitSet(ulong[] bits)
+    {
+        int words = bits.Length;
+        var docs = new PostingsEnum[_postings.Length];
+        for (int k = 0; k < docs.Length; k++)
+            if ((docs[k] = _docsOnly!(_order[k])!) is null) return false;
+        var candidates = ScratchBits.Rent(words);
+        var sub = ScratchBits.Rent(words);
+        docs[0].IntoBitSet(candidates);
+        long left = 0;
+        for (int w = 0; w < words; w++) left += System.Numerics.BitOperations.PopCount(candidates[w] &= ~bits[w]);
+        // Another term's postings are unpacked only while that is cheaper than checking the candidates left on it.
+        for (int k = 1; k < docs.Length && left * VerifyCostInPostings > docs[k].Cost; k++)
+        {
+            Array.Clear(sub, 0, words);
+            docs[k].IntoBitSet(sub);
+            left = 0;
+            for (int w = 0; w < words; w++) left += System.Numerics.BitOperations.PopCount(candidates[w] &= sub[w]);
+        }
+        for (int w = 0; w < words; w++)
+        {
+            ulong rest = candidates[w];
+            while (rest != 0)
+            {
+                int doc = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(rest);
+                rest &= rest - 1;
+                if (AtCandidate(doc) && (_slop > 0 ? PhraseFreq() > 0 : OccursOnce())) bits[w] |= 1UL << doc;
+            }
+        }
+        ScratchBits.Return(candidates);
+        ScratchBits.Return(sub);
+        _doc = NoMoreDocs;
+        return true;
+    }
+
+    /// <summary>About how many postings unpacked into a bitset cost what checking one candidate does (skipping every
+    /// term's postings to it, reading positions).</summary>
+    private const int VerifyCostInPostings = 64;
+
+    /// <summary>Every term's postings moved to <paramref name="doc"/>; false when one of them lacks it.</summary>
+    private bool AtCandidate(int doc)
+    {
+        foreach (var p in _postings)
+        {
+            int d = p.DocId < doc ? p.Advance(doc) : p.DocId;
+            if (d != doc) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Checking positions costs about a term's worth of reading each.</summary>
+    public override float MatchCost => _postings.Length;
 
     /// <summary>Positions every term's postings on the target and checks the phrase there only (a sloppy phrase
     /// over common words would otherwise scan on to its next match).</summary>

@@ -105,6 +105,11 @@ public abstract class Scorer
     /// unspecified (but &lt; the next target or past it) and only AdvanceExact may follow.</summary>
     public virtual bool AdvanceExact(int target) => (DocId < target ? Advance(target) : DocId) == target;
 
+    /// <summary>What confirming a document costs beyond walking doc ids (Lucene's TwoPhaseIterator.matchCost):
+    /// 0 for postings, about the number of terms whose positions a phrase reads. Unions count their cheap
+    /// clauses first.</summary>
+    public virtual float MatchCost => 0f;
+
     /// <summary>Upper bound of the number of matches: conjunctions lead with the cheapest clause.</summary>
     public abstract long Cost { get; }
 
@@ -139,6 +144,13 @@ public abstract class Scorer
     protected internal static float Loosen(float bound) => bound * 1.0001f + 1e-6f;
 
     /// <summary>The bound of a sum of scorers' scores.</summary>
+    protected static float SumOfMatchCosts(Scorer[] scorers)
+    {
+        float sum = 0;
+        foreach (var s in scorers) sum += s.MatchCost;
+        return sum;
+    }
+
     protected static float SumOfMaxScores(Scorer[] scorers)
     {
         float sum = 0;

@@ -156,9 +156,10 @@ public sealed class QueryParser
 
             string? gramField = GramFieldOf(wordField);
             Query? gram = null;
+            List<QueryToken>? gramTokens = null;
             if (gramField is not null && allCjk)
             {
-                var gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
+                gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
                 if (singleCjk)
                 {
                     // The analyzed (normalized) character, as the index holds it (NFKC maps compatibility ideographs).
@@ -178,7 +179,16 @@ public sealed class QueryParser
                 if (gram is not null) gram = Boost(gram, fieldBoost * _options.GramWeight);
             }
 
-            if (gram is not null && word is not null && !singleCjk)
+            if (gram is not null && word is not null && !singleCjk && slop == 0 && wordTokens.Count == 1
+                && gramTokens is not null && SpellsGrams(wordTokens[0].Term, gramTokens))
+            {
+                // One word spelling the whole text: every document holding the word holds its bigrams in a row, so
+                // word ⊆ gram and "gram, or word" matches what "gram, plus word" does, with the same score. As a
+                // disjunction the cheap word decides most matches: counting sets them first and reads a phrase's
+                // positions only for the other candidates, and top-n pruning can leave the phrase lazy.
+                parts.Add(new BooleanClause(new BooleanQuery([new(gram, Occur.Should), new(word, Occur.Should)]), Occur.Should));
+            }
+            else if (gram is not null && word is not null && !singleCjk)
             {
                 // Chinese text matched as words is also matched as grams (same characters, one run), so the gram
                 // clause decides the match and the word clause only adds to the score: it is advanced to the gram
@@ -200,6 +210,19 @@ public sealed class QueryParser
     }
 
     private static Query Boost(Query q, float boost) => boost == 1f ? q : new BoostQuery(q, boost);
+
+    /// <summary>Whether <paramref name="word"/> is exactly the characters two or more consecutive bigrams spell.</summary>
+    private static bool SpellsGrams(string word, List<QueryToken> grams)
+    {
+        // A single bigram's postings already include the word's (GramPostings): "gram, plus word" counts it once.
+        if (grams.Count < 2 || word.Length != grams.Count + 1) return false;
+        for (int i = 0; i < grams.Count; i++)
+        {
+            string g = grams[i].Term;
+            if (g.Length != 2 || g[0] != word[i] || g[1] != word[i + 1] || grams[i].Position != grams[0].Position + i) return false;
+        }
+        return true;
+    }
 
     /// <summary>The gram tokens lying inside one word token, or null when some word token has none.</summary>
     private static List<QueryToken>? InsideWords(List<QueryToken> grams, List<QueryToken> words)

@@ -156,4 +156,25 @@ public class BitPackingTests
         }
         Assert.That(buffer.Length, Is.LessThan(200 * 128 * 4));
     }
+
+    [Test]
+    public unsafe void TestEveryWidthRoundTrips()
+    {
+        // Each width has its own gather offsets and shifts (vector path up to 25 bits, scalar above).
+        var rng = new Random(11);
+        for (int width = 1; width <= 31; width++)
+        {
+            var buffer = new NewsSearch.Core.Index.ByteBuffer();
+            var values = new int[128];
+            int max = (int)((1L << width) - 1);
+            for (int i = 0; i < 128; i++) values[i] = i % 3 == 0 ? max : rng.Next(max) + 1;
+            NewsSearch.Core.Index.BitPacking.Pack(values, buffer);
+            var bytes = buffer.Span.ToArray().Concat(new byte[8]).ToArray();
+            var decoded = new int[128];
+            long pos = 0;
+            fixed (byte* p = bytes) NewsSearch.Core.Index.BitPacking.Unpack(p, ref pos, decoded);
+            Assert.That(decoded, Is.EqualTo(values), $"width {width}");
+            Assert.That(pos, Is.EqualTo(buffer.Length), $"width {width}");
+        }
+    }
 }

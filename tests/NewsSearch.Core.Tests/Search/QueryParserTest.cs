@@ -11,9 +11,15 @@ public class QueryParserTest
     private static string P(string q) => Parser.Parse(q).ToString();
 
     [Test]
-    public void TestLongWordIsAGramPhraseThatDecidesAndAWordTermThatAddsScoreInEachField() =>
+    public void TestLongWordIsItsGramPhraseOrTheWordInEachField() =>
+        // The word spells the phrase (word ⊆ phrase), so OR matches what the phrase alone does.
         Assert.That(P("公共自行车"), Is.EqualTo(
-            "(+title.cjk:\"公共 共自 自行 行车\"^0.6 title:公共自行车^2) (+body.cjk:\"公共 共自 自行 行车\"^0.3 body:公共自行车)"));
+            "(title.cjk:\"公共 共自 自行 行车\"^0.6 title:公共自行车^2) (body.cjk:\"公共 共自 自行 行车\"^0.3 body:公共自行车)"));
+
+    [Test]
+    public void TestTwoCharWordIsAGramThatDecidesAndAWordTermThatAddsScore() =>
+        Assert.That(P("高铁"), Is.EqualTo(
+            "author:高铁 (+title.cjk:高铁^0.6 title:高铁^2) (+body.cjk:高铁^0.3 body:高铁)"));
 
     [Test]
     public void TestSeveralTokensFormAnExactPhraseAtAnalyzedPositionsWithoutStackedSubWords() =>
@@ -163,7 +169,7 @@ public class QueryParserTest
     public void TestFieldsAndBoost()
     {
         Assert.That(P("title:自行车^3 -author:李逸峰"),
-            Is.EqualTo("+(+title.cjk:\"自行 行车\"^0.6 title:自行车^2)^3 -author:李逸峰"));
+            Is.EqualTo("+(title.cjk:\"自行 行车\"^0.6 title:自行车^2)^3 -author:李逸峰"));
         Assert.That(P("body:(a b)"), Is.EqualTo("+body:a +body:b"));
         Assert.That(P("author:\"欧阳 娜娜\""), Is.EqualTo("#author:\"欧阳 娜娜\""));
         Assert.That(P("经济 -kind:notice"), Does.EndWith(" -kind:notice"));
