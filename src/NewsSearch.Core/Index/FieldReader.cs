@@ -97,7 +97,34 @@ internal sealed unsafe class FieldReader
         }
     }
 
+    /// <summary>Recently sought terms, found or not, by hash slot. A query looks each of its terms up several times
+    /// per segment (statistics, the scoring pass, its parts, the counting pass) and queries repeat: the slot's
+    /// entry is an immutable object, so readers on other threads see a whole entry or the previous one.</summary>
+    private readonly SoughtTerm?[] _sought = new SoughtTerm?[SoughtSlots];
+    private const int SoughtSlots = 256;
+
+    private sealed class SoughtTerm(string term, bool found, TermMeta meta)
+    {
+        public readonly string Term = term;
+        public readonly bool Found = found;
+        public readonly TermMeta Meta = meta;
+    }
+
     public bool SeekExact(ReadOnlySpan<char> target, out TermMeta meta)
+    {
+        int slot = string.GetHashCode(target) & (SoughtSlots - 1);
+        var hit = Volatile.Read(ref _sought[slot]);
+        if (hit is not null && target.SequenceEqual(hit.Term))
+        {
+            meta = hit.Meta;
+            return hit.Found;
+        }
+        bool found = SeekInDictionary(target, out meta);
+        if (target.Length <= IndexFormat.MaxTermLength) Volatile.Write(ref _sought[slot], new SoughtTerm(target.ToString(), found, meta));
+        return found;
+    }
+
+    private bool SeekInDictionary(ReadOnlySpan<char> target, out TermMeta meta)
     {
         meta = default;
         if (target.Length > IndexFormat.MaxTermLength || BlockCount == 0) return false;

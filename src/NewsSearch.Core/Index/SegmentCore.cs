@@ -137,6 +137,27 @@ internal sealed unsafe class SegmentCore
     }
 
     /// <summary>The article id's UTF-8 bytes, without decoding (id comparisons on score ties).</summary>
+    private ulong[]? _idKeys;
+
+    /// <summary>Each document's first 8 id bytes as a big-endian number (zero-padded), built on first use: two ids
+    /// whose keys differ compare as their keys do, so ties between equal scores are mostly settled without reading
+    /// the ids (a constant-score query ties on every match).</summary>
+    public ulong[] IdKeys => Volatile.Read(ref _idKeys) ?? BuildIdKeys();
+
+    private ulong[] BuildIdKeys()
+    {
+        var keys = new ulong[MaxDoc];
+        for (int d = 0; d < keys.Length; d++)
+        {
+            var id = GetIdUtf8(d);
+            ulong key = 0;
+            for (int i = 0; i < 8; i++) key = key << 8 | (i < id.Length ? id[i] : 0u);
+            keys[d] = key;
+        }
+        Volatile.Write(ref _idKeys, keys);
+        return keys;
+    }
+
     public ReadOnlySpan<byte> GetIdUtf8(int doc)
     {
         byte* p = Ids.Pointer + Meta.IdsOffset;

@@ -135,10 +135,14 @@ public sealed class SegmentReader : LeafReader
 
     public override string GetId(int doc) => Core.GetId(doc);
 
-    // UTF-8 byte order is code point order: compare the stored bytes without decoding them.
-    public override int CompareIds(int doc, LeafReader other, int otherDoc) => other is SegmentReader o
-        ? Core.GetIdUtf8(doc).SequenceCompareTo(o.Core.GetIdUtf8(otherDoc))
-        : base.CompareIds(doc, other, otherDoc);
+    // UTF-8 byte order is code point order: compare the stored bytes without decoding them, their first 8 first.
+    public override int CompareIds(int doc, LeafReader other, int otherDoc)
+    {
+        if (other is not SegmentReader o) return base.CompareIds(doc, other, otherDoc);
+        ulong a = Core.IdKeys[doc], b = o.Core.IdKeys[otherDoc];
+        if (a != b) return a < b ? -1 : 1;
+        return Core.GetIdUtf8(doc).SequenceCompareTo(o.Core.GetIdUtf8(otherDoc));
+    }
 
     public override long GetNumericValue(string field, int doc, long missing = long.MinValue) => Core.GetNumeric(field, doc, missing);
 

@@ -365,6 +365,15 @@ public sealed class IndexSearcher
                 }
                 if (doc == Scorer.NoMoreDocs) break;
                 target = doc + 1;
+                // MaxScore per document: the driving parts on it, scored exactly (a freq and a field length each),
+                // plus the bounds of everything else, may already fall short; the whole query is not checked then.
+                if (heap.IsFull)
+                {
+                    float bound = prefix[firstDriving];
+                    for (int i = firstDriving; i < parts.Length; i++)
+                        if (parts[i].DocId == doc) bound += parts[i].Score();
+                    if (Scorer.Loosen(bound) < minScore) continue;
+                }
                 if (checkLive && !leaf.IsLive(doc)) continue;
                 if (Seen(seen, doc) || !tree.AdvanceExact(doc)) continue;
                 if (!heap.OfferScored(tree, docBase + doc)) continue;

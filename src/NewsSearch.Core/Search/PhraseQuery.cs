@@ -219,7 +219,10 @@ internal sealed class ExactPhraseScorer : Scorer
             {
                 int doc = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(rest);
                 rest &= rest - 1;
-                if (AtCandidate(doc) && (_slop > 0 ? PhraseFreq() > 0 : OccursOnce())) bits[w] |= 1UL << doc;
+                bool match = _slop > 0
+                    ? AtCandidate(doc) && PhraseFreq() > 0
+                    : (_postings[0].DocId < doc ? _postings[0].Advance(doc) : _postings[0].DocId) == doc && OccursOnce(doc);
+                if (match) bits[w] |= 1UL << doc;
             }
         }
         ScratchBits.Return(candidates);
@@ -266,7 +269,11 @@ internal sealed class ExactPhraseScorer : Scorer
     /// far as needed (matching without scores: counting, filters, exclusions). A common term's positions are mostly
     /// left unread once an early occurrence matches, where <see cref="PhraseFreq"/> reads every one.
     /// </summary>
-    private bool OccursOnce()
+    private bool OccursOnce() => OccursOnce(-1);
+
+    /// <param name="doc">When ≥ 0, the terms after the lead are still to be moved to this document, each only when
+    /// its first position is needed (a candidate that fails on an early term never skips the others there).</param>
+    private bool OccursOnce(int doc)
     {
         int n = _postings.Length;
         if (n == 1) return _postings[0].Freq > 0;
@@ -274,7 +281,7 @@ internal sealed class ExactPhraseScorer : Scorer
         Span<int> left = n <= 64 ? stackalloc int[n] : new int[n];
         for (int t = 1; t < n; t++)
         {
-            left[t] = _postings[t].Freq;
+            left[t] = doc < 0 ? _postings[t].Freq : -1;
             current[t] = int.MinValue;
         }
         var lead = _postings[0];
@@ -284,6 +291,12 @@ internal sealed class ExactPhraseScorer : Scorer
             bool all = true;
             for (int t = 1; t < n; t++)
             {
+                if (left[t] < 0)
+                {
+                    var p = _postings[t];
+                    if ((p.DocId < doc ? p.Advance(doc) : p.DocId) != doc) return false;
+                    left[t] = p.Freq;
+                }
                 while (current[t] < v)
                 {
                     if (left[t] == 0) return false; // this term has no occurrence at or after v: no later match either

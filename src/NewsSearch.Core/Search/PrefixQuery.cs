@@ -53,9 +53,9 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
             var key = (query.Field, query.Prefix, query.MaxExpansions);
             if (cache.TryGetValue(key, out var hit)) return hit;
             var value = Expand(leaf);
-            // A capped expansion must report itself on every search, so only uncapped ones are kept; and only dense
-            // ones, which cost the most to rebuild.
-            if (query.MaxExpansions == Unlimited && value.Count >= leaf.MaxDoc / 8)
+            // A capped expansion must report itself on every search, so only uncapped ones are kept; and only those
+            // matching at least 1/64 of the segment, where a bitset is what a set of their size costs anyway.
+            if (query.MaxExpansions == Unlimited && value.Count >= leaf.MaxDoc / 64)
             {
                 if (cache.Count >= SegmentCore.MaxExpansionsCached) cache.Clear();
                 cache.TryAdd(key, value);
