@@ -48,6 +48,10 @@ internal sealed unsafe class SegmentCore
     /// from postings alone, so every snapshot sharing the core can use them whatever its deletions.</summary>
     public ConcurrentDictionary<(string Field, string Prefix, int MaxExpansions), (ulong[]? Bits, long Count)> Expansions { get; } = new();
 
+    /// <summary>Match sets of costly exact phrases counted more than once on this immutable segment (from postings
+    /// alone, so valid whatever a snapshot's deletions).</summary>
+    public Search.SegmentMatchCache PhraseMatches { get; } = new();
+
     /// <summary>Most expansions kept per segment (the dictionary starts over when full).</summary>
     public const int MaxExpansionsCached = 32;
     public IReadOnlyCollection<FieldReader> Fields => _fields.Values;

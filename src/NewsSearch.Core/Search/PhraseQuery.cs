@@ -92,8 +92,12 @@ public sealed class PhraseQuery : Query
             }
             return new ExactPhraseScorer(postings, query.Positions, sim, needsScores,
                 needsScores ? leaf.GetFieldLengths(query.Field) : default, query.Slop,
-                docsOnly: i => GramPostings.Get(leaf, query.Field, query.Terms[i], withPositions: false));
+                docsOnly: i => GramPostings.Get(leaf, query.Field, query.Terms[i], withPositions: false),
+                matchCache: needsScores || query.Slop > 0 || leaf is not SegmentReader segment ? null : (segment.Core.PhraseMatches, CacheKey, leaf.MaxDoc));
         }
+
+        private string CacheKey => _cacheKey ??= query.ToString();
+        private string? _cacheKey;
     }
 }
 
@@ -114,14 +118,17 @@ internal sealed class ExactPhraseScorer : Scorer
     private readonly int _slop;
     private readonly int[] _order;               // _postings[k] is term _order[k] of the phrase
     private readonly Func<int, PostingsEnum?>? _docsOnly;
+    private readonly (SegmentMatchCache Cache, string Key, int MaxDoc)? _matchCache;
     private int _doc = -1;
     private float _freq;
 
     /// <param name="docsOnly">A term's postings without positions, by its index in the phrase: lets counting
     /// intersect dense terms as bitsets.</param>
     public ExactPhraseScorer(PostingsEnum[] postings, IReadOnlyList<int> offsets, BM25Scorer sim, bool needsScores,
-        FieldLengths lengths, int slop = 0, Func<int, PostingsEnum?>? docsOnly = null)
+        FieldLengths lengths, int slop = 0, Func<int, PostingsEnum?>? docsOnly = null,
+        (SegmentMatchCache Cache, string Key, int MaxDoc)? matchCache = null)
     {
+        _matchCache = matchCache;
         _slop = slop;
         _docsOnly = docsOnly;
         var order = _order = Enumerable.Range(0, postings.Length).OrderBy(i => postings[i].Cost).ToArray();
@@ -178,9 +185,11 @@ internal sealed class ExactPhraseScorer : Scorer
     /// that spells the phrase), most candidates are already matches.</summary>
     public override void IntoBitSet(ulong[] bits)
     {
-        if (_doc == -1 && _docsOnly is not null && _postings.Length > 1 && _postings[0].Cost >= ((long)bits.Length << 6) / 64
-            && DenseIntoBitSet(bits))
-            return;
+        if (_doc == -1 && _docsOnly is not null && _postings.Length > 1 && _postings[0].Cost >= ((long)bits.Length << 6) / 64)
+        {
+            if (_matchCache is { } c && CachedIntoBitSet(c.Cache, c.Key, c.MaxDoc, bits)) return;
+            if (DenseIntoBitSet(bits)) return;
+        }
         for (int doc = NextCandidate(_doc + 1); doc != NoMoreDocs; doc = NextCandidate(doc + 1))
         {
             ulong bit = 1UL << doc;
@@ -188,6 +197,23 @@ internal sealed class ExactPhraseScorer : Scorer
             if (_slop > 0 ? PhraseFreq() > 0 : OccursOnce()) bits[doc >> 6] |= bit;
         }
         _doc = NoMoreDocs;
+    }
+
+    /// <summary>A dense exact phrase counted again on this segment: its own match set, kept on the segment from its
+    /// second count on (Lucene's query cache with its usage-tracking policy), is ORed in. False when not cached
+    /// (first count) or a term is missing.</summary>
+    private bool CachedIntoBitSet(SegmentMatchCache cache, string key, int maxDoc, ulong[] bits)
+    {
+        if (!cache.TryGet(key, out var matches))
+        {
+            if (!cache.CountUse(key)) return false;
+            matches = new ulong[(maxDoc + 63) >> 6];
+            if (!DenseIntoBitSet(matches)) return false;
+            cache.Add(key, matches);
+        }
+        for (int w = 0; w < matches.Length; w++) bits[w] |= matches[w];
+        _doc = NoMoreDocs;
+        return true;
     }
 
     /// <summary>Dense terms: the documents holding every term are intersected as bitsets word by word (as a dense
