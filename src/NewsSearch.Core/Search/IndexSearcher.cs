@@ -96,15 +96,23 @@ public sealed class IndexSearcher
             var weight = query.CreateWeight(this, needsScores: true, boost: 1f);
             var trees = new Scorer?[Reader.Leaves.Count];
             long treeCost = 0;
+            float matchCost = 0;
             for (int li = 0; li < trees.Length; li++)
-                if ((trees[li] = weight.GetScorer(Reader.Leaves[li])) is { } t) treeCost += t.Cost;
+                if ((trees[li] = weight.GetScorer(Reader.Leaves[li])) is { } t)
+                {
+                    treeCost += t.Cost;
+                    matchCost = Math.Max(matchCost, t.MatchCost);
+                }
+            // What a full walk costs: postings, plus phrases' positions read on each candidate (a long word's phrase
+            // is then pruned even over few postings, and its counting pass is cheap: the word sets most matches).
+            long walkCost = (long)(treeCost * (1 + matchCost));
             List<Weight> parts = [];
             // Small queries: walking them beats setting up the parts' scorers.
-            if (treeCost >= ByParts.MinCost && weight.AddScoringParts(parts) && parts.Count >= 2
+            if (walkCost >= ByParts.MinCost && weight.AddScoringParts(parts) && parts.Count >= 2
                 && ByParts.TryCollect(this, weight, trees, treeCost, parts, ref heap))
                 return new TopDocs(CountMatches(query, onLeafMatches), heap.ToSortedArray());
             // Pruning a small query saves less than the counting pass it then needs (its phrases verified twice).
-            bool prune = treeCost >= ByParts.MinCost;
+            bool prune = walkCost >= ByParts.MinCost;
             for (int li = 0; li < Reader.Leaves.Count; li++)
             {
                 var leaf = Reader.Leaves[li];
