@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace NewsSearch.Core.Index;
@@ -43,17 +42,13 @@ internal sealed unsafe class SegmentCore
     public string Name => Meta.Name;
     public int MaxDoc => Meta.MaxDoc;
 
-    /// <summary>Costly prefix expansions of this immutable segment (Lucene's per-segment query cache, for the one kind
-    /// of clause that is expensive to rebuild: a common single character over thousands of bigrams). Their bits come
-    /// from postings alone, so every snapshot sharing the core can use them whatever its deletions.</summary>
-    public ConcurrentDictionary<(string Field, string Prefix, int MaxExpansions), (ulong[]? Bits, long Count)> Expansions { get; } = new();
+    /// <summary>Uncapped prefix expansions matching at least 1/64 of this immutable segment, kept from their first use
+    /// (a common single character over thousands of bigrams is costly to expand again).</summary>
+    public Search.SegmentMatchCache Expansions { get; } = new();
 
-    /// <summary>Match sets of costly exact phrases counted more than once on this immutable segment (from postings
-    /// alone, so valid whatever a snapshot's deletions).</summary>
+    /// <summary>Match sets of dense exact phrases counted more than once on this segment.</summary>
     public Search.SegmentMatchCache PhraseMatches { get; } = new();
 
-    /// <summary>Most expansions kept per segment (the dictionary starts over when full).</summary>
-    public const int MaxExpansionsCached = 32;
     public IReadOnlyCollection<FieldReader> Fields => _fields.Values;
 
     /// <summary>Maps and validates the segment's files; <paramref name="expected"/> (from the commit) checks lengths and checksums.</summary>
@@ -140,7 +135,6 @@ internal sealed unsafe class SegmentCore
         return true;
     }
 
-    /// <summary>The article id's UTF-8 bytes, without decoding (id comparisons on score ties).</summary>
     private ulong[]? _idKeys;
 
     /// <summary>Each document's first 8 id bytes as a big-endian number (zero-padded), built on first use: two ids
@@ -162,6 +156,7 @@ internal sealed unsafe class SegmentCore
         return keys;
     }
 
+    /// <summary>The article id's UTF-8 bytes, without decoding (id comparisons on score ties).</summary>
     public ReadOnlySpan<byte> GetIdUtf8(int doc)
     {
         byte* p = Ids.Pointer + Meta.IdsOffset;

@@ -204,13 +204,16 @@ internal sealed class ExactPhraseScorer : Scorer
     /// (first count) or a term is missing.</summary>
     private bool CachedIntoBitSet(SegmentMatchCache cache, string key, int maxDoc, ulong[] bits)
     {
-        if (!cache.TryGet(key, out var matches))
+        if (!cache.TryGet(key, out var hit))
         {
             if (!cache.CountUse(key)) return false;
-            matches = new ulong[(maxDoc + 63) >> 6];
-            if (!DenseIntoBitSet(matches)) return false;
-            cache.Add(key, matches);
+            var own = new ulong[(maxDoc + 63) >> 6];
+            if (!DenseIntoBitSet(own)) return false;
+            long count = 0;
+            foreach (ulong w in own) count += System.Numerics.BitOperations.PopCount(w);
+            cache.Add(key, hit = (own, count));
         }
+        var matches = hit.Bits!;
         for (int w = 0; w < matches.Length; w++) bits[w] |= matches[w];
         _doc = NoMoreDocs;
         return true;

@@ -48,18 +48,14 @@ public sealed class PrefixQuery(string field, string prefix, int maxExpansions =
         /// <summary>Expansions over many postings are kept on the segment for later searches too.</summary>
         private (ulong[]? Bits, long Count) ExpandCached(LeafReader leaf)
         {
-            if (leaf is not SegmentReader segment) return Expand(leaf);
+            // A capped expansion must report itself on every search, so only uncapped ones are kept.
+            if (leaf is not SegmentReader segment || query.MaxExpansions != Unlimited) return Expand(leaf);
             var cache = segment.Core.Expansions;
-            var key = (query.Field, query.Prefix, query.MaxExpansions);
-            if (cache.TryGetValue(key, out var hit)) return hit;
+            string key = query.Field + "\0" + query.Prefix;
+            if (cache.TryGet(key, out var hit)) return hit;
             var value = Expand(leaf);
-            // A capped expansion must report itself on every search, so only uncapped ones are kept; and only those
-            // matching at least 1/64 of the segment, where a bitset is what a set of their size costs anyway.
-            if (query.MaxExpansions == Unlimited && value.Count >= leaf.MaxDoc / 64)
-            {
-                if (cache.Count >= SegmentCore.MaxExpansionsCached) cache.Clear();
-                cache.TryAdd(key, value);
-            }
+            // Only those matching at least 1/64 of the segment, where a bitset is what a set of their size costs anyway.
+            if (value.Count >= leaf.MaxDoc / 64) cache.Add(key, value);
             return value;
         }
 

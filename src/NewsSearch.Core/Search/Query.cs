@@ -143,7 +143,7 @@ public abstract class Scorer
     /// <summary>A leaf's score bound made a little larger than the exact bound (relative 1e-4).</summary>
     protected internal static float Loosen(float bound) => bound * 1.0001f + 1e-6f;
 
-    /// <summary>The bound of a sum of scorers' scores.</summary>
+    /// <summary>The match cost of a conjunction or union of scorers.</summary>
     protected static float SumOfMatchCosts(Scorer[] scorers)
     {
         float sum = 0;
@@ -151,6 +151,7 @@ public abstract class Scorer
         return sum;
     }
 
+    /// <summary>The bound of a sum of scorers' scores.</summary>
     protected static float SumOfMaxScores(Scorer[] scorers)
     {
         float sum = 0;
