@@ -192,11 +192,23 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         while (_blockIndex < _numFull && _docsLoaded < _df)
         {
             BitPacking.Unpack(_doc, ref _docPtr, docs);
+            // A dense term sets many bits of one word in a row: OR them in a register and store once per word,
+            // so consecutive docs do not wait on each other's store to the same word.
+            int word = (prev + docs[0] + 1) >> 6;
+            ulong acc = 0;
             for (int i = 0; i < BlockSize; i++)
             {
                 prev += docs[i] + 1;
-                bits[prev >> 6] |= 1UL << prev;
+                int w = prev >> 6;
+                if (w != word)
+                {
+                    bits[word] |= acc;
+                    word = w;
+                    acc = 0;
+                }
+                acc |= 1UL << prev;
             }
+            bits[word] |= acc;
             if (_hasFreqs) BitPacking.Skip(_doc, ref _docPtr);
             _blockIndex++;
             _docsLoaded += BlockSize;

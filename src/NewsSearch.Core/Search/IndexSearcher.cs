@@ -305,9 +305,21 @@ public sealed class IndexSearcher
                 k++;
                 if (total - high <= 0.5f * high) break;
             }
+            // Parts about as cheap as the costliest chosen one join phase 1 (a word's gram part beside it): scored
+            // exactly on each candidate, they no longer add their whole bound to every candidate's.
+            long costliest = 0;
+            for (int i = 0; i < k; i++) costliest = Math.Max(costliest, costs[order[i]]);
+            var firstList = new List<int>(order[..k]);
+            var restList = new List<int>();
+            for (int i = k; i < order.Length; i++)
+            {
+                int p = order[i];
+                if (costs[p] <= costliest + costliest / 2) { firstList.Add(p); phase1Cost += costs[p]; }
+                else restList.Add(p);
+            }
             if (phase1Cost * 4 > treeCost) return false;
-            var first = order[..k];
-            var rest = order[k..];
+            var first = firstList.ToArray();
+            var rest = restList.ToArray();
             float restBound = 0;
             foreach (int p in rest) restBound += bounds[p];
 
@@ -375,12 +387,23 @@ public sealed class IndexSearcher
                 target = doc + 1;
                 // MaxScore per document: the driving parts on it, scored exactly (a freq and a field length each),
                 // plus the bounds of everything else, may already fall short; the whole query is not checked then.
+                // Parts that stopped driving are then scored, highest bound first, while their bounds could still
+                // lift it: each either rules the document out or replaces its bound by its score.
                 if (heap.IsFull)
                 {
-                    float bound = prefix[firstDriving];
+                    float exact = 0;
                     for (int i = firstDriving; i < parts.Length; i++)
-                        if (parts[i].DocId == doc) bound += parts[i].Score();
-                    if (Scorer.Loosen(bound) < minScore) continue;
+                        if (parts[i].DocId == doc) exact += parts[i].Score();
+                    int i2 = firstDriving - 1;
+                    for (; i2 >= 0; i2--)
+                    {
+                        if (Scorer.Loosen(prefix[i2 + 1] + exact) < minScore) break;
+                        var s = parts[i2];
+                        int d = s.DocId;
+                        if (d < doc) d = s.Advance(doc);
+                        if (d == doc) exact += s.Score();
+                    }
+                    if (Scorer.Loosen((i2 >= 0 ? prefix[i2 + 1] : prefix[0]) + exact) < minScore) continue;
                 }
                 if (checkLive && !leaf.IsLive(doc)) continue;
                 if (Seen(seen, doc) || !tree.AdvanceExact(doc)) continue;
