@@ -21,7 +21,7 @@ public sealed class IndexCorruptException(string fileName, string message, Excep
 public static class IndexFormat
 {
     /// <summary>Bumped whenever any file layout changes; older or newer indexes are refused (and rebuilt by the manager).</summary>
-    public const int Version = 4; // 2: positions in packed 128-blocks; 3: patched blocks (exceptions); 4: compact term entries, 64-term blocks, inline single positions
+    public const int Version = 5; // 2: positions in packed 128-blocks; 3: patched blocks (exceptions); 4: compact term entries, 64-term blocks, inline single positions; 5: dense terms' doc bitsets
 
     internal const uint HeaderMagic = 0x5849534E; // "NSIX" little-endian
     internal const uint FooterMagic = 0x444E4558; // "XEND"
@@ -30,6 +30,21 @@ public static class IndexFormat
 
     /// <summary>Postings are encoded in blocks of this many docs (bit-packed), the tail as vInts.</summary>
     internal const int BlockSize = 128;
+
+    /// <summary>
+    /// A term in at least one in <see cref="DenseDocsRatio"/> documents of a segment of at least
+    /// <see cref="DenseMinMaxDoc"/> documents also stores its documents as a bitset (one bit per document, in
+    /// front of its postings): counting it is then a word-wise OR instead of decoding every posting. Both sides
+    /// decide from the doc freq and the segment size, so nothing marks it.
+    /// </summary>
+    internal static bool IsDense(int docFreq, int maxDoc) =>
+        maxDoc >= DenseMinMaxDoc && (long)docFreq * DenseDocsRatio >= maxDoc;
+
+    internal const int DenseDocsRatio = 8;
+    internal const int DenseMinMaxDoc = 4096;
+
+    /// <summary>Bytes of a dense term's bitset: 64-bit little-endian words covering every document.</summary>
+    internal static long DenseDocsBytes(int maxDoc) => 8L * ((maxDoc + 63) >> 6);
 
     /// <summary>Terms per term-dictionary block (one index entry per block).</summary>
     internal const int TermBlockSize = 64;

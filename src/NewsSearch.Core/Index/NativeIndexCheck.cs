@@ -63,6 +63,7 @@ internal static class NativeIndexCheck
             if (terms is null) continue;
             string? previous = null;
             PostingsEnum? reuse = null;
+            ulong[]? walked = null, stored = null;
             long count = 0;
             while (terms.Next())
             {
@@ -75,8 +76,11 @@ internal static class NativeIndexCheck
                 previous = term;
                 var pe = reuse = terms.Postings(false, reuse);
                 int last = -1, docs = 0;
+                bool dense = IndexFormat.IsDense(terms.DocFreq, core.MaxDoc);
+                if (dense) Array.Clear(walked ??= new ulong[(core.MaxDoc + 63) >> 6]);
                 for (int d = pe.NextDoc(); d != PostingsEnum.NoMoreDocs; d = pe.NextDoc())
                 {
+                    if (dense && d < core.MaxDoc) walked![d >> 6] |= 1UL << d;
                     if (d <= last || d >= core.MaxDoc)
                     {
                         problems.Add($"segment {core.Name} field {name} term '{term}': doc {d} after {last} (MaxDoc {core.MaxDoc})");
@@ -89,6 +93,17 @@ internal static class NativeIndexCheck
                 {
                     problems.Add($"segment {core.Name} field {name} term '{term}': {docs} docs, doc freq says {terms.DocFreq}");
                     return;
+                }
+                if (dense)
+                {
+                    // A dense term's bitset (what counting reads) must hold exactly its postings' documents.
+                    Array.Clear(stored ??= new ulong[walked!.Length]);
+                    terms.Postings(false, null).IntoBitSet(stored);
+                    if (!stored.AsSpan().SequenceEqual(walked))
+                    {
+                        problems.Add($"segment {core.Name} field {name} term '{term}': its document bitset differs from its postings");
+                        return;
+                    }
                 }
                 count++;
             }

@@ -12,6 +12,8 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     // so a prefix expansion over thousands of terms allocates one enum instead of one per term.
     private byte* _doc;
     private byte* _pos;
+    private ulong* _dense;      // a dense term's doc bitset (IndexFormat.IsDense), else null
+    private int _denseWords;
     private bool _hasFreqs;
     private bool _fieldHasPositions;
     private bool _withPositions;
@@ -62,6 +64,7 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _withPositions = withPositions;
         _df = meta.DocFreq;
         _ttf = meta.TotalTermFreq;
+        _dense = null;
         _posPtr = meta.PosFp;
         if (withPositions) _posBuf ??= new int[BlockSize];
         _bufIdx = -1;
@@ -98,6 +101,13 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _bufCount = 0;
         _docsLoaded = 0;
         long p = meta.DocFp;
+        int maxDoc = field.Core.MaxDoc;
+        if (IndexFormat.IsDense(_df, maxDoc))
+        {
+            _dense = (ulong*)(_doc + p);
+            _denseWords = (maxDoc + 63) >> 6;
+            p += IndexFormat.DenseDocsBytes(maxDoc);
+        }
         _numFull = _df / BlockSize;
         _skipPtr = 0;
         if (_numFull > 0)
@@ -179,9 +189,20 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         return true;
     }
 
-    /// <summary>Docs-only union: unpacks doc blocks straight into the bitset and skips freq blocks undecoded.</summary>
+    /// <summary>Docs-only union: a dense term ORs its bitset in; others unpack doc blocks straight into the bitset
+    /// and skip freq blocks undecoded.</summary>
     public override void IntoBitSet(ulong[] bits)
     {
+        if (_dense is not null)
+        {
+            if (_docId != NoMoreDocs) OrDense(bits, _docId + 1);
+            _docsLoaded = _df;
+            _bufIdx = _bufCount = 0;
+            _blockIndex = _numFull;
+            _posLeft = 0;
+            _docId = NoMoreDocs;
+            return;
+        }
         for (int i = _bufIdx + 1; i < _bufCount; i++)
         {
             int d = _docs[i];
@@ -229,6 +250,27 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _bufIdx = _bufCount = 0;
         _posLeft = 0;
         _docId = NoMoreDocs;
+    }
+
+    /// <summary>ORs the dense bitset's docs from <paramref name="from"/> on into <paramref name="bits"/>.</summary>
+    private void OrDense(ulong[] bits, int from)
+    {
+        int w = from >> 6;
+        if (w >= _denseWords) return;
+        var src = new ReadOnlySpan<ulong>(_dense, _denseWords);
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("dense postings are little-endian");
+        bits[w] |= src[w] & (ulong.MaxValue << (from & 63));
+        w++;
+        var dst = bits.AsSpan(w, _denseWords - w);
+        var rest = src[w..];
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            int n = System.Numerics.Vector<ulong>.Count;
+            for (; i + n <= rest.Length; i += n)
+                (new System.Numerics.Vector<ulong>(dst[i..]) | new System.Numerics.Vector<ulong>(rest[i..])).CopyTo(dst[i..]);
+        }
+        for (; i < rest.Length; i++) dst[i] |= rest[i];
     }
 
     public override int NextDoc()

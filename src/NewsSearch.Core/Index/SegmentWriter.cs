@@ -55,6 +55,8 @@ internal sealed class SegmentWriter : IDisposable
     private readonly ByteBuffer _packScratch = new();
     private readonly ByteBuffer _termDocs = new();
     private readonly ByteBuffer _skip = new();
+    private int[] _termDocList = new int[BlockSize];   // the current term's docs, for a dense term's bitset
+    private ulong[]? _denseBits;
 
     public SegmentWriter(string folder, string segmentName, int maxDoc)
     {
@@ -130,6 +132,8 @@ internal sealed class SegmentWriter : IDisposable
         _lastDoc = doc;
         _lastPosition = 0;
         _fieldDocs[doc >> 6] |= 1UL << doc;
+        if (_df > _termDocList.Length) Array.Resize(ref _termDocList, _termDocList.Length * 2);
+        _termDocList[_df - 1] = doc;
     }
 
     public void AddPosition(int position)
@@ -209,6 +213,7 @@ internal sealed class SegmentWriter : IDisposable
                 else _termDocs.WriteVInt(delta);
             }
             docFp = _doc.Position;
+            if (IndexFormat.IsDense(_df, _meta.MaxDoc)) WriteDenseDocs();
             if (_df >= BlockSize)
             {
                 _doc.WriteVInt(_skip.Length);
@@ -276,6 +281,22 @@ internal sealed class SegmentWriter : IDisposable
     }
 
     private const int TermBlockSizeLimit = IndexFormat.TermBlockSize;
+
+    /// <summary>The current term's docs as a bitset (<see cref="IndexFormat.IsDense"/>), in front of its postings.</summary>
+    private void WriteDenseDocs()
+    {
+        var bits = _denseBits ??= new ulong[(_meta.MaxDoc + 63) >> 6];
+        for (int i = 0; i < _df; i++)
+        {
+            int d = _termDocList[i];
+            bits[d >> 6] |= 1UL << d;
+        }
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(bits.AsSpan());
+        if (!BitConverter.IsLittleEndian)
+            for (int w = 0; w < bits.Length; w++) bits[w] = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bits[w]);
+        _doc.WriteBytes(bytes);
+        Array.Clear(bits);
+    }
 
     private void FlushTermBlock()
     {

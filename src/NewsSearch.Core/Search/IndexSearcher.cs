@@ -150,35 +150,22 @@ public sealed class IndexSearcher
         return CountMatches(query, null);
     }
 
-    /// <summary>Live matches per segment as a pooled bitset (postings unioned word by word, no scores), counted.</summary>
+    /// <summary>Live matches per segment as a bitset of exactly the segment's words (postings unioned word by word, no
+    /// scores), counted.</summary>
     private long CountMatches(Query query, Action<LeafReader, ulong[]>? onLeafMatches)
     {
         var weight = query.CreateWeight(this, needsScores: false, boost: 1f);
         long total = 0;
-        ulong[]? bits = null;
-        try
+        foreach (var leaf in Reader.Leaves)
         {
-            foreach (var leaf in Reader.Leaves)
-            {
-                var scorer = weight.GetScorer(leaf);
-                if (scorer is null) continue;
-                int words = (leaf.MaxDoc + 63) >> 6;
-                if (bits is null || bits.Length < words)
-                {
-                    if (bits is not null) System.Buffers.ArrayPool<ulong>.Shared.Return(bits);
-                    bits = System.Buffers.ArrayPool<ulong>.Shared.Rent(words);
-                }
-                // Only this segment's words are read below; a larger segment's bits beyond them are ignored.
-                Array.Clear(bits, 0, words);
-                scorer.IntoBitSet(bits);
-                leaf.ClearDeleted(bits);
-                for (int w = 0; w < words; w++) total += System.Numerics.BitOperations.PopCount(bits[w]);
-                onLeafMatches?.Invoke(leaf, bits);
-            }
-        }
-        finally
-        {
-            if (bits is not null) System.Buffers.ArrayPool<ulong>.Shared.Return(bits);
+            var scorer = weight.GetScorer(leaf);
+            if (scorer is null) continue;
+            int words = (leaf.MaxDoc + 63) >> 6;
+            var bits = SegmentBits.Get(words);
+            scorer.IntoBitSet(bits);
+            leaf.ClearDeleted(bits);
+            for (int w = 0; w < words; w++) total += System.Numerics.BitOperations.PopCount(bits[w]);
+            onLeafMatches?.Invoke(leaf, bits);
         }
         return total;
     }
@@ -502,5 +489,31 @@ public sealed class IndexSearcher
             Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : searcher.CompareIds(a.Doc, b.Doc));
             return result;
         }
+    }
+}
+
+/// <summary>
+/// Cleared bitsets of exactly a segment's words, kept per thread by size: bitset scorers size their scratch sets and
+/// word loops by the array they are given, so a pooled array sized for the largest segment made every small segment
+/// of a query clear and AND that many words (a 712k-doc segment beside 16k-doc ones made dense conjunctions' counts
+/// 2× slower).
+/// </summary>
+internal static class SegmentBits
+{
+    private const int MaxSizes = 64;
+
+    [ThreadStatic] private static Dictionary<int, ulong[]>? _bySize;
+
+    /// <summary>A zeroed array of <paramref name="words"/> words, valid until this thread asks for that size again.</summary>
+    public static ulong[] Get(int words)
+    {
+        var bySize = _bySize ??= [];
+        if (bySize.TryGetValue(words, out var bits)) Array.Clear(bits);
+        else
+        {
+            if (bySize.Count >= MaxSizes) bySize.Clear();
+            bySize[words] = bits = new ulong[words];
+        }
+        return bits;
     }
 }

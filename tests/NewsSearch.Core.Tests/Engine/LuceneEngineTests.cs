@@ -199,6 +199,24 @@ public class LuceneEngineTests
     }
 
     [Test]
+    public void TestAPrefixKeptPerSegmentStillSeesDeletionsAndNewSegments()
+    {
+        using var w = WriterWithNews(_dir);
+        var q = Searcher.Parse("发"); // one Han char: a prefix over the gram fields, its match sets kept per segment
+        using var before = w.AcquireSnapshot();
+        string[] Ids(IEngineSnapshot s) => s.Search(new EngineSearchRequest(q, 10)).Hits.Select(h => h.Id).ToArray();
+        Assert.That(Ids(before), Is.EquivalentTo(new[] { "a1", "a2", "a4" }));
+        Assert.That(Ids(before), Is.EquivalentTo(new[] { "a1", "a2", "a4" }), "again, from the kept sets");
+        w.Delete("a4");
+        w.Add(Doc("a5", "新闻发布会", "市政府召开新闻发布会。"));
+        w.Commit(8);
+        using var after = w.AcquireSnapshot();
+        Assert.That(Ids(after), Is.EquivalentTo(new[] { "a1", "a2", "a5" }));
+        Assert.That(after.Search(new EngineSearchRequest(q, 0)).TotalHits, Is.EqualTo(3));
+        Assert.That(Ids(before), Is.EquivalentTo(new[] { "a1", "a2", "a4" }), "an older snapshot keeps its view");
+    }
+
+    [Test]
     public void TestSortFilterAndFacetsOverTheWholeMatchingSet()
     {
         using var w = WriterWithNews(_dir);

@@ -7,15 +7,16 @@ namespace NewsSearch.Core.Tests.Index;
 /// <summary>The reuse overload of TermsEnum.Postings and the docs-only IntoBitSet union, against fresh enums.</summary>
 public class PostingsReuseTests : TempFolderTest
 {
-    /// <summary>Three segments (no merges) of 1500, 300 and 700 docs: full 128-doc blocks with skip data, vInt
-    /// tails and pulsed single-doc terms; body has freqs and positions, author freqs only, id docs only.</summary>
+    /// <summary>Three segments (no merges) of 1500, 300 and 4500 docs: full 128-doc blocks with skip data, vInt
+    /// tails and pulsed single-doc terms, and in the large one dense terms (their doc bitsets stored too); body has
+    /// freqs and positions, author freqs only, id docs only.</summary>
     private IndexSnapshot OpenThreeSegments()
     {
         var rng = new Random(5);
         int n = 0;
         using (var w = IndexWriter.Open(Folder, Config(policy: new TieredMergePolicy { SegmentsPerTier = 1000 })))
         {
-            foreach (int size in new[] { 1500, 300, 700 })
+            foreach (int size in new[] { 1500, 300, 4500 })
             {
                 for (int i = 0; i < size; i++, n++)
                 {
@@ -84,6 +85,7 @@ public class PostingsReuseTests : TempFolderTest
         using var s = OpenThreeSegments();
         var rng = new Random(13);
         PostingsEnum? reuse = null;
+        int dense = 0;
         foreach (var leaf in s.Segments)
             foreach (var field in new[] { NewsFields.Body, NewsFields.Author, NewsFields.Id })
             {
@@ -91,6 +93,7 @@ public class PostingsReuseTests : TempFolderTest
                 while (te.Next())
                 {
                     var docs = ReadAll(te.Postings(false), false).Select(p => p.Doc).ToList();
+                    if (IndexFormat.IsDense(te.DocFreq, leaf.MaxDoc)) dense++;
                     // Consume a random prefix (none, some, or all docs) first, sometimes with a skip.
                     int consumed = rng.Next(4) == 0 ? 0 : rng.Next(docs.Count + 1);
                     bool withPositions = field == NewsFields.Body && rng.Next(2) == 0;
@@ -113,6 +116,8 @@ public class PostingsReuseTests : TempFolderTest
                     Assert.That(set, Is.EqualTo(docs.Skip(consumed).ToList()), $"{field}:{te.Term.ToString()} after {consumed}");
                 }
             }
+        // Body's commonest words and the three common authors, each with freqs, positions or both.
+        Assert.That(dense, Is.GreaterThanOrEqualTo(6), "dense terms (bitset counting) were covered");
     }
 
     private static int NextN(PostingsEnum pe, int n)
