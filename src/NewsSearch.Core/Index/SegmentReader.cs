@@ -95,7 +95,7 @@ public sealed class SegmentReader : LeafReader
     {
         var f = Core.GetField(field);
         if (f is null || !f.SeekExact(term, out var meta)) return null;
-        return new SegmentPostingsEnum(f, in meta, withPositions && f.Meta.HasPositions);
+        return PostingsEnumPool.Get(f, in meta, withPositions && f.Meta.HasPositions);
     }
 
     public override int DocFreq(string field, ReadOnlySpan<char> term)

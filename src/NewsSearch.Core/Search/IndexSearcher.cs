@@ -88,6 +88,7 @@ public sealed class IndexSearcher
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
+        using var pooled = PostingsEnumPool.Begin(); // the query's postings enums are reused by the next search
         var heap = new TopHeap(n, this);
         long total = 0;
         bool skipped = false;
@@ -147,6 +148,7 @@ public sealed class IndexSearcher
     public long Count(Query query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        using var pooled = PostingsEnumPool.Begin();
         return CountMatches(query, null);
     }
 

@@ -120,6 +120,36 @@ public class PostingsReuseTests : TempFolderTest
         Assert.That(dense, Is.GreaterThanOrEqualTo(6), "dense terms (bitset counting) were covered");
     }
 
+    [Test]
+    public void TestASearchScopeRecyclesItsEnumsOnlyWhenItEnds()
+    {
+        using var s = OpenThreeSegments();
+        var leaf = s.Segments[0];
+        var te = leaf.GetTerms(NewsFields.Author)!;
+        Assert.That(te.Next(), Is.True);
+        string term = te.Term.ToString();
+        var expected = ReadAll(leaf.GetPostings(NewsFields.Author, term, false)!, false);
+
+        PostingsEnum first, second, third;
+        using (PostingsEnumPool.Begin())
+        {
+            first = leaf.GetPostings(NewsFields.Author, term, false)!;
+            using (PostingsEnumPool.Begin()) second = leaf.GetPostings(NewsFields.Author, term, false)!;
+            Assert.That(second, Is.Not.SameAs(first), "enums in use are never handed out twice");
+            third = leaf.GetPostings(NewsFields.Author, term, false)!;
+            Assert.That(third, Is.Not.SameAs(first).And.Not.SameAs(second), "an inner scope's end recycles nothing");
+            first.NextDoc();
+        }
+        using (PostingsEnumPool.Begin())
+        {
+            var again = leaf.GetPostings(NewsFields.Author, term, true)!;
+            Assert.That(new[] { first, second, third }, Has.Some.SameAs(again), "the next search reuses an enum");
+            Assert.That(ReadAll(again, false), Is.EqualTo(expected), "re-targeted from the start");
+        }
+        var outside = leaf.GetPostings(NewsFields.Author, term, false);
+        Assert.That(new[] { first, second, third }, Has.None.SameAs(outside), "outside a search every enum is new");
+    }
+
     private static int NextN(PostingsEnum pe, int n)
     {
         int d = -1;
