@@ -312,12 +312,22 @@ public sealed class IndexSearcher
             float restBound = 0;
             foreach (int p in rest) restBound += bounds[p];
 
+            // Other parts that are plain postings (no positions to verify) are scored on a candidate that their bounds
+            // would keep in, before the whole query is: a long word's body term rules most title candidates out before
+            // its body phrase is checked. Fresh scorers: phase 2 walks the originals from the start.
+            var cheapRest = Array.FindAll(rest, p => scorers.Any(row => row?[p] is { MatchCost: 0 }));
+            float uncheckedBound = 0;
+            foreach (int p in rest)
+                if (Array.IndexOf(cheapRest, p) < 0) uncheckedBound += bounds[p];
             for (int li = 0; li < leaves.Count; li++)
             {
                 if (trees[li] is not { } tree) continue;
                 var drive = Pick(scorers[li], first);
+                var check = new List<Scorer>(cheapRest.Length);
+                foreach (int p in cheapRest)
+                    if (scorers[li][p] is not null && parts[p].GetScorer(leaves[li]) is { } c) check.Add(c);
                 // A document seen only by low-bound phase 1 parts may still score by the others: they bound it too.
-                Walk(leaves[li], searcher._docBases[li], tree, drive, restBound, [], ref heap);
+                Walk(leaves[li], searcher._docBases[li], tree, drive, restBound, [], ref heap, check.ToArray(), uncheckedBound);
             }
             if (heap.IsFull && Scorer.Loosen(restBound) < heap.MinScore) return true;
             for (int li = 0; li < leaves.Count; li++)
@@ -348,9 +358,16 @@ public sealed class IndexSearcher
         /// ascending, a prefix of parts stops driving once its bounds plus <paramref name="otherBound"/> (what parts
         /// outside this walk can add) sum below the weakest kept score.</summary>
         private static void Walk(LeafReader leaf, int docBase, Scorer tree, Scorer[] parts, float otherBound, Scorer[] seen,
-            ref TopHeap heap)
+            ref TopHeap heap, Scorer[]? check = null, float uncheckedBound = 0f)
         {
             if (parts.Length == 0) return;
+            // check: some of the parts outside this walk (their bounds are in otherBound), scored on a candidate highest
+            // bound first; checkRest[j] bounds what parts j.. of them and the unchecked others can still add.
+            check ??= [];
+            Array.Sort(check.Select(s => -s.MaxScore).ToArray(), check);
+            var checkRest = new float[check.Length + 1];
+            checkRest[check.Length] = uncheckedBound;
+            for (int j = check.Length - 1; j >= 0; j--) checkRest[j] = checkRest[j + 1] + check[j].MaxScore;
             Array.Sort(parts.Select(s => s.MaxScore).ToArray(), parts);
             var prefix = new float[parts.Length + 1];
             prefix[0] = otherBound;
@@ -393,6 +410,19 @@ public sealed class IndexSearcher
                         if (d == doc) exact += s.Score();
                     }
                     if (Scorer.Loosen((i2 >= 0 ? prefix[i2 + 1] : prefix[0]) + exact) < minScore) continue;
+                    if (check.Length > 0)
+                    {
+                        int j = 0;
+                        for (; j < check.Length; j++)
+                        {
+                            if (Scorer.Loosen(checkRest[j] + exact) < minScore) break;
+                            var c = check[j];
+                            int d = c.DocId;
+                            if (d < doc) d = c.Advance(doc);
+                            if (d == doc) exact += c.Score();
+                        }
+                        if (Scorer.Loosen(checkRest[j] + exact) < minScore) continue;
+                    }
                 }
                 if (checkLive && !leaf.IsLive(doc)) continue;
                 if (Seen(seen, doc) || !tree.AdvanceExact(doc)) continue;
