@@ -212,15 +212,26 @@ internal static class NativeSearch
         private bool _sectionByValue;
         // authors: the segment's matches as a bitset
         private ulong[]? _matchBits;
+        private int _leafMatches;
+        private bool _authorsCounted;
+        private int[]? _authorCounts;
         private PostingsEnum? _reuse;
 
         private bool Has(FacetFields f) => (fields & f) != 0;
 
-        /// <summary>Counts one segment's matches given as a bitset.</summary>
+        /// <summary>Counts one segment's matches given as a bitset. When most of the segment matches (a common word),
+        /// the counts are the segment's totals minus those of the documents that do not match.</summary>
         public void CountLeaf(LeafReader leaf, ulong[] bits)
         {
             StartLeaf(leaf);
             int words = Math.Min(bits.Length, (leaf.MaxDoc + 63) >> 6);
+            long matches = 0;
+            for (int w = 0; w < words; w++) matches += BitOperations.PopCount(bits[w]);
+            if (matches * 2 > leaf.MaxDoc && leaf is SegmentReader segment && CountByComplement(segment, bits, words))
+            {
+                EndLeaf();
+                return;
+            }
             for (int w = 0; w < words; w++)
             {
                 ulong word = bits[w];
@@ -231,6 +242,54 @@ internal static class NativeSearch
                 }
             }
             EndLeaf();
+        }
+
+        /// <summary>Totals minus the non-matching documents' values (deleted ones included: the totals count every
+        /// document of the segment, and deleted ones are never in <paramref name="bits"/>). False when a facet's
+        /// column has no per-code form here (then nothing was counted).</summary>
+        private bool CountByComplement(SegmentReader segment, ulong[] bits, int words)
+        {
+            var totals = segment.Core.FacetTotals(segment);
+            bool months = Has(FacetFields.Month), sections = _sectionColumn is not null, authors = Has(FacetFields.Author);
+            if ((months && (_dayWidth == 0 || totals.DayCodes is null)) || (sections && totals.Sections is null)
+                || (Has(FacetFields.Section) && !sections && _sectionByValue))
+                return false;
+            if (months)
+            {
+                var counts = _dayCounts!;
+                var dayTotals = totals.DayCodes!;
+                for (int code = totals.MinDayCode; code <= totals.MaxDayCode; code++) counts[code] += dayTotals[code];
+                _minCode = Math.Min(_minCode, totals.MinDayCode);
+                _maxCode = Math.Max(_maxCode, totals.MaxDayCode);
+            }
+            if (sections) totals.Sections!.AsSpan().CopyTo(_sectionCounts);
+            int[]? authorCounts = null;
+            var uninverted = authors ? totals.Authors : null;
+            if (uninverted is not null)
+            {
+                Rent(ref _authorCounts, Math.Max(1, uninverted.Terms.Length));
+                authorCounts = _authorCounts!;
+                totals.AuthorTotals.AsSpan().CopyTo(authorCounts);
+            }
+            int maxDoc = segment.MaxDoc;
+            for (int w = 0; w < words; w++)
+            {
+                ulong word = ~bits[w];
+                if (w == words - 1 && (maxDoc & 63) != 0) word &= (1UL << (maxDoc & 63)) - 1;
+                while (word != 0)
+                {
+                    int doc = (w << 6) + BitOperations.TrailingZeroCount(word);
+                    word &= word - 1;
+                    if (months)
+                        _dayCounts![_dayWidth == 1 ? _dayCodes[doc] : Unsafe.ReadUnaligned<ushort>(_dayCodes + 2L * doc)]--;
+                    if (sections) _sectionCounts![_sectionColumn!.GetOrd(doc) + 1]--;
+                    if (uninverted is not null)
+                        for (int k = uninverted.Starts[doc]; k < uninverted.Starts[doc + 1]; k++) authorCounts![uninverted.Ords[k]]--;
+                }
+            }
+            if (uninverted is not null) AddAuthors(uninverted, authorCounts!);
+            _authorsCounted = true;
+            return true;
         }
 
         public void StartLeaf(LeafReader leaf)
@@ -252,6 +311,7 @@ internal static class NativeSearch
                 if (_sectionColumn is not null) Rent(ref _sectionCounts, _sectionColumn.ValueCount + 1);
             }
             if (Has(FacetFields.Author)) Rent(ref _matchBits, (leaf.MaxDoc + 63) >> 6);
+            _leafMatches = 0;
         }
 
         private static void Rent<T>(ref T[]? array, int length)
@@ -285,7 +345,11 @@ internal static class NativeSearch
             if (_sectionColumn is not null) _sectionCounts![_sectionColumn.GetOrd(doc) + 1]++;
             else if (_sectionByValue && _leaf.GetSortedValue(NewsFields.Section, doc) is { } section)
                 _sections[section] = _sections.GetValueOrDefault(section) + 1;
-            if (Has(FacetFields.Author)) _matchBits![doc >> 6] |= 1UL << doc;
+            if (Has(FacetFields.Author))
+            {
+                _matchBits![doc >> 6] |= 1UL << doc;
+                _leafMatches++;
+            }
         }
 
         public void EndLeaf()
@@ -327,7 +391,8 @@ internal static class NativeSearch
                         _sections[value] = _sections.GetValueOrDefault(value) + c;
                     }
             }
-            if (Has(FacetFields.Author)) CountAuthors();
+            if (Has(FacetFields.Author) && !_authorsCounted) CountAuthors();
+            _authorsCounted = false;
         }
 
         private static int MonthKey(long day)
@@ -340,6 +405,13 @@ internal static class NativeSearch
 
         private void CountAuthors()
         {
+            // Few matches: their own authors (the field uninverted once per segment); many: every author's postings
+            // against the match bitset (sequential, and cheaper than one lookup per match then).
+            if (_leaf is SegmentReader segment && _leafMatches * 2 < segment.MaxDoc)
+            {
+                CountAuthorsByDocument(segment.Core.Uninverted(segment, NewsFields.Author));
+                return;
+            }
             var terms = _leaf.GetTerms(NewsFields.Author);
             if (terms is null) return;
             var bits = _matchBits!;
@@ -357,6 +429,38 @@ internal static class NativeSearch
             }
         }
 
+        private void CountAuthorsByDocument(UninvertedField authors)
+        {
+            if (authors.Terms.Length == 0) return;
+            Rent(ref _authorCounts, authors.Terms.Length);
+            var counts = _authorCounts!;
+            var bits = _matchBits!;
+            var starts = authors.Starts;
+            var ords = authors.Ords;
+            int words = (_leaf.MaxDoc + 63) >> 6;
+            for (int w = 0; w < words; w++)
+            {
+                ulong word = bits[w];
+                while (word != 0)
+                {
+                    int doc = (w << 6) + BitOperations.TrailingZeroCount(word);
+                    word &= word - 1;
+                    for (int k = starts[doc]; k < starts[doc + 1]; k++) counts[ords[k]]++;
+                }
+            }
+            AddAuthors(authors, counts);
+        }
+
+        private void AddAuthors(UninvertedField authors, int[] counts)
+        {
+            for (int ord = 0; ord < authors.Terms.Length; ord++)
+                if (counts[ord] is int c and > 0)
+                {
+                    string term = authors.Terms[ord];
+                    _authors[term] = _authors.GetValueOrDefault(term) + c;
+                }
+        }
+
         public IReadOnlyDictionary<FacetFields, IReadOnlyList<FacetValue>> Result(int size)
         {
             var result = new Dictionary<FacetFields, IReadOnlyList<FacetValue>>();
@@ -372,8 +476,62 @@ internal static class NativeSearch
             if (_dayCounts is not null) ArrayPool<int>.Shared.Return(_dayCounts);
             if (_sectionCounts is not null) ArrayPool<int>.Shared.Return(_sectionCounts);
             if (_matchBits is not null) ArrayPool<ulong>.Shared.Return(_matchBits);
-            _dayCounts = _sectionCounts = null;
+            if (_authorCounts is not null) ArrayPool<int>.Shared.Return(_authorCounts);
+            _dayCounts = _sectionCounts = _authorCounts = null;
             _matchBits = null;
         }
+    }
+}
+
+/// <summary>
+/// A segment's facet values counted over all its documents (deleted ones included), built on first use and kept with
+/// the segment: a query matching most of a segment is counted as these minus its non-matching documents.
+/// </summary>
+internal sealed unsafe class FacetTotals
+{
+    /// <summary>Documents per raw published-day code (1- or 2-byte column), or null for a wider column.</summary>
+    public int[]? DayCodes { get; private init; }
+    public int MinDayCode { get; private init; }
+    public int MaxDayCode { get; private init; } = -1;
+
+    /// <summary>Documents per section ordinal + 1 (0: none), or null without a section column.</summary>
+    public int[]? Sections { get; private init; }
+
+    public UninvertedField Authors { get; private init; } = null!;
+
+    /// <summary>Documents per author ordinal.</summary>
+    public int[] AuthorTotals { get; private init; } = [];
+
+    public static FacetTotals Build(SegmentReader segment)
+    {
+        var core = segment.Core;
+        int maxDoc = segment.MaxDoc;
+        int[]? days = null;
+        int minCode = int.MaxValue, maxCode = -1;
+        if (core.TryGetSmallNumericCodes(NewsFields.PublishedDay, out byte* codes, out int width, out _))
+        {
+            days = new int[width == 1 ? 256 : 65536];
+            for (int d = 0; d < maxDoc; d++)
+            {
+                int code = width == 1 ? codes[d] : Unsafe.ReadUnaligned<ushort>(codes + 2L * d);
+                days[code]++;
+                if (code < minCode) minCode = code;
+                if (code > maxCode) maxCode = code;
+            }
+        }
+        int[]? sections = null;
+        if (segment.GetSortedColumn(NewsFields.Section) is { } column)
+        {
+            sections = new int[column.ValueCount + 1];
+            for (int d = 0; d < maxDoc; d++) sections[column.GetOrd(d) + 1]++;
+        }
+        var authors = core.Uninverted(segment, NewsFields.Author);
+        var authorTotals = new int[authors.Terms.Length];
+        foreach (int ord in authors.Ords) authorTotals[ord]++;
+        return new FacetTotals
+        {
+            DayCodes = days, MinDayCode = days is null ? 0 : minCode, MaxDayCode = maxCode,
+            Sections = sections, Authors = authors, AuthorTotals = authorTotals,
+        };
     }
 }

@@ -135,6 +135,24 @@ internal sealed unsafe class SegmentCore
         return true;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<UninvertedField>> _uninverted = new(StringComparer.Ordinal);
+
+    /// <summary>A keyword field uninverted (terms per document), built from its postings on first use.</summary>
+    public UninvertedField Uninverted(SegmentReader leaf, string field) =>
+        _uninverted.GetOrAdd(field, f => new Lazy<UninvertedField>(() => UninvertedField.Build(leaf, f))).Value;
+
+    private FacetTotals? _facetTotals;
+
+    /// <summary>Facet values counted over the whole segment, built on first use (dense facet counting).</summary>
+    public FacetTotals FacetTotals(SegmentReader leaf) => Volatile.Read(ref _facetTotals) ?? BuildFacetTotals(leaf);
+
+    private FacetTotals BuildFacetTotals(SegmentReader leaf)
+    {
+        var totals = Index.FacetTotals.Build(leaf);
+        Volatile.Write(ref _facetTotals, totals);
+        return totals;
+    }
+
     private ulong[]? _idKeys;
 
     /// <summary>Each document's first 8 id bytes as a big-endian number (zero-padded), built on first use: two ids

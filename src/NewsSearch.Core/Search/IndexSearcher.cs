@@ -120,6 +120,7 @@ public sealed class IndexSearcher
                 var scorer = trees[li];
                 if (scorer is null) continue;
                 int docBase = _docBases[li];
+                heap.SetLeaf(leaf, docBase);
                 bool checkLive = leaf.HasDeletions;
                 float bound = float.NegativeInfinity;
                 if (heap.IsFull && prune)
@@ -363,6 +364,7 @@ public sealed class IndexSearcher
             if (parts.Length == 0) return;
             // check: some of the parts outside this walk (their bounds are in otherBound), scored on a candidate highest
             // bound first; checkRest[j] bounds what parts j.. of them and the unchecked others can still add.
+            heap.SetLeaf(leaf, docBase);
             check ??= [];
             Array.Sort(check.Select(s => -s.MaxScore).ToArray(), check);
             var checkRest = new float[check.Length + 1];
@@ -444,20 +446,37 @@ public sealed class IndexSearcher
         }
     }
 
-    /// <summary>Min-heap on (score, -id): the root is the weakest of the kept hits.</summary>
+    /// <summary>Min-heap on (score, -id): the root is the weakest of the kept hits. Each kept hit carries its
+    /// segment's 8-byte id key, so a tie (every match of a constant-score query) is mostly one integer compare
+    /// instead of resolving both documents' segments.</summary>
     private struct TopHeap(int capacity, IndexSearcher ids)
     {
         private readonly ScoreDoc[] _items = new ScoreDoc[capacity];
+        private readonly ulong[] _keys = new ulong[capacity];
         private int _count;
+        private ulong[]? _leafKeys;
+        private int _leafBase;
 
         public readonly bool IsFull => _count == _items.Length;
 
         /// <summary>The weakest kept score (valid when full).</summary>
         public readonly float MinScore => _items[0].Score;
 
-        // a is weaker than b: lower score, or same score and a later article id.
-        private readonly bool Weaker(in ScoreDoc a, in ScoreDoc b) =>
-            a.Score < b.Score || (a.Score == b.Score && ids.CompareIds(a.Doc, b.Doc) > 0);
+        /// <summary>The segment whose documents are offered next (snapshot-wide ids from <paramref name="docBase"/>).</summary>
+        public void SetLeaf(LeafReader leaf, int docBase)
+        {
+            _leafKeys = leaf is SegmentReader segment ? segment.Core.IdKeys : null;
+            _leafBase = docBase;
+        }
+
+        // 0: no key (a reader without id keys; ids are never empty, so a real key is never 0).
+        private readonly ulong KeyOf(int doc) => _leafKeys is { } keys ? keys[doc - _leafBase] : 0;
+
+        // a is weaker than b: lower score, or same score and a later article id (keys first: they order as the ids
+        // do, and equal keys need the ids themselves).
+        private readonly bool Weaker(in ScoreDoc a, ulong aKey, in ScoreDoc b, ulong bKey) =>
+            a.Score < b.Score || (a.Score == b.Score
+                && (aKey != bKey && aKey != 0 && bKey != 0 ? aKey > bKey : ids.CompareIds(a.Doc, b.Doc) > 0));
 
         /// <summary>Offers the scorer's current document unless its bound or score shows it cannot compete (a score
         /// equal to the weakest kept one can still win its tie on the id); false when it was ruled out.</summary>
@@ -479,25 +498,28 @@ public sealed class IndexSearcher
         public void Offer(int doc, float score)
         {
             var item = new ScoreDoc(doc, score);
+            ulong key = KeyOf(doc);
             if (_count < _items.Length)
             {
                 int i = _count++;
                 while (i > 0)
                 {
                     int parent = (i - 1) >> 1;
-                    if (!Weaker(item, _items[parent])) break;
+                    if (!Weaker(item, key, _items[parent], _keys[parent])) break;
                     _items[i] = _items[parent];
+                    _keys[i] = _keys[parent];
                     i = parent;
                 }
                 _items[i] = item;
+                _keys[i] = key;
             }
-            else if (Weaker(_items[0], item))
+            else if (Weaker(_items[0], _keys[0], item, key))
             {
-                SiftDown(item);
+                SiftDown(item, key);
             }
         }
 
-        private void SiftDown(ScoreDoc item)
+        private void SiftDown(ScoreDoc item, ulong key)
         {
             int i = 0;
             while (true)
@@ -505,12 +527,14 @@ public sealed class IndexSearcher
                 int l = 2 * i + 1;
                 if (l >= _count) break;
                 int r = l + 1;
-                int weakest = r < _count && Weaker(_items[r], _items[l]) ? r : l;
-                if (!Weaker(_items[weakest], item)) break;
+                int weakest = r < _count && Weaker(_items[r], _keys[r], _items[l], _keys[l]) ? r : l;
+                if (!Weaker(_items[weakest], _keys[weakest], item, key)) break;
                 _items[i] = _items[weakest];
+                _keys[i] = _keys[weakest];
                 i = weakest;
             }
             _items[i] = item;
+            _keys[i] = key;
         }
 
         public readonly ScoreDoc[] ToSortedArray()
