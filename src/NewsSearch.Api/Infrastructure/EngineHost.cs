@@ -78,8 +78,9 @@ public sealed class EngineHost : IHostedService, IDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception e)
         {
-            _failed = true;
+            // Logged before the flag is set: whoever sees Failed can also read why.
             _logger.LogCritical(e, "The index could not be opened ({Reason}); the API answers 503 index_unavailable", e.Message);
+            _failed = true;
         }
     }
 
