@@ -4,6 +4,7 @@ using NewsSearch.Core.Search;
 using LBooleanQuery = Lucene.Net.Search.BooleanQuery;
 using LCachingWrapperFilter = Lucene.Net.Search.CachingWrapperFilter;
 using LFilter = Lucene.Net.Search.Filter;
+using LPrefixFilter = Lucene.Net.Search.PrefixFilter;
 using LQueryWrapperFilter = Lucene.Net.Search.QueryWrapperFilter;
 using LConstantScoreQuery = Lucene.Net.Search.ConstantScoreQuery;
 using LMatchAllDocsQuery = Lucene.Net.Search.MatchAllDocsQuery;
@@ -108,16 +109,16 @@ public static class LuceneQueryCompiler
     {
         string key = field + "\0" + prefix;
         if (PrefixFilters.TryGetValue(key, out var cached)) return cached;
-        LQuery query = Prefix(field, prefix);
         // As natively: a single Han char on a gram field also covers the word field's terms starting with it
         // (redundant over our all-bigram gram fields, needed for analyzers without run-end unigrams).
-        if (WordFieldOf(field) is { } wordField && prefix.Length == 1 && CjkText.IsCjk(prefix[0]))
-            query = new LBooleanQuery(disableCoord: true)
+        LFilter matches = WordFieldOf(field) is { } wordField && prefix.Length == 1 && CjkText.IsCjk(prefix[0])
+            ? new LQueryWrapperFilter(new LBooleanQuery(disableCoord: true)
             {
-                { query, LOccur.SHOULD },
+                { Prefix(field, prefix), LOccur.SHOULD },
                 { Prefix(wordField, prefix), LOccur.SHOULD },
-            };
-        var filter = new LCachingWrapperFilter(new LQueryWrapperFilter(query));
+            })
+            : new LPrefixFilter(new Term(field, prefix));
+        var filter = new LCachingWrapperFilter(matches);
         if (PrefixFilters.Count >= MaxCachedPrefixes) PrefixFilters.Clear();
         return PrefixFilters.GetOrAdd(key, filter);
     }

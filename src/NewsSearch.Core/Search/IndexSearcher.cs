@@ -403,28 +403,11 @@ public sealed class IndexSearcher
                     for (int i = firstDriving; i < parts.Length; i++)
                         if (parts[i].DocId == doc) exact += parts[i].Score();
                     int i2 = firstDriving - 1;
-                    for (; i2 >= 0; i2--)
-                    {
-                        if (Scorer.Loosen(prefix[i2 + 1] + exact) < minScore) break;
-                        var s = parts[i2];
-                        int d = s.DocId;
-                        if (d < doc) d = s.Advance(doc);
-                        if (d == doc) exact += s.Score();
-                    }
+                    while (i2 >= 0 && ScoreIfStillCompetitive(parts[i2], doc, prefix[i2 + 1], minScore, ref exact)) i2--;
                     if (Scorer.Loosen((i2 >= 0 ? prefix[i2 + 1] : prefix[0]) + exact) < minScore) continue;
-                    if (check.Length > 0)
-                    {
-                        int j = 0;
-                        for (; j < check.Length; j++)
-                        {
-                            if (Scorer.Loosen(checkRest[j] + exact) < minScore) break;
-                            var c = check[j];
-                            int d = c.DocId;
-                            if (d < doc) d = c.Advance(doc);
-                            if (d == doc) exact += c.Score();
-                        }
-                        if (Scorer.Loosen(checkRest[j] + exact) < minScore) continue;
-                    }
+                    int j = 0;
+                    while (j < check.Length && ScoreIfStillCompetitive(check[j], doc, checkRest[j], minScore, ref exact)) j++;
+                    if (Scorer.Loosen(checkRest[j] + exact) < minScore) continue;
                 }
                 if (checkLive && !leaf.IsLive(doc)) continue;
                 if (Seen(seen, doc) || !tree.AdvanceExact(doc)) continue;
@@ -436,6 +419,17 @@ public sealed class IndexSearcher
                     while (firstDriving < parts.Length && Scorer.Loosen(prefix[firstDriving + 1]) < minScore) firstDriving++;
                 }
             }
+        }
+
+        /// <summary>False when <paramref name="bound"/> (what this part and those after it can add) plus the exact scores
+        /// so far falls short of <paramref name="minScore"/>; else adds the part's score on <paramref name="doc"/>.</summary>
+        private static bool ScoreIfStillCompetitive(Scorer part, int doc, float bound, float minScore, ref float exact)
+        {
+            if (Scorer.Loosen(bound + exact) < minScore) return false;
+            int d = part.DocId;
+            if (d < doc) d = part.Advance(doc);
+            if (d == doc) exact += part.Score();
+            return true;
         }
 
         private static bool Seen(Scorer[] seen, int doc)
