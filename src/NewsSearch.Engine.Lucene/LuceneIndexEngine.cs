@@ -127,7 +127,12 @@ public sealed class LuceneIndexEngine : IIndexEngine
     private static string? CheckSegmentsGen(LDirectory dir)
     {
         string name = IndexFileNames.SEGMENTS_GEN;
-        if (!File.Exists(Path.Combine(((FSDirectory)dir).Directory.FullName, name))) return null;
+        var file = new FileInfo(Path.Combine(((FSDirectory)dir).Directory.FullName, name));
+        if (!file.Exists) return null;
+        // Shorter than a whole hint: a write cut off by a crash (the file is recreated empty, then written). Lucene
+        // ignores such a hint and lists the folder, and the next commit rewrites it, so it is not damage; a flipped
+        // byte keeps the length and fails the checksum below.
+        if (file.Length < 4 + 8 + 8 + CodecUtil.FooterLength()) return null;
         try
         {
             using var input = dir.OpenChecksumInput(name, IOContext.READ_ONCE);
