@@ -9,7 +9,7 @@ namespace NewsSearch.Core.Index;
 internal static class PostingsEnumPool
 {
     /// <summary>Most free enums a thread keeps.</summary>
-    private const int MaxFree = 256;
+    private const int MaxFree = 2048;
 
     [ThreadStatic] private static Stack<SegmentPostingsEnum>? _free;
     [ThreadStatic] private static List<SegmentPostingsEnum>? _leased;

@@ -263,11 +263,22 @@ internal sealed class ConjunctionScorer : Scorer
         return skips;
     }
 
+    private static long PopCount(ulong[] bits, int words)
+    {
+        long n = 0;
+        for (int w = 0; w < words; w++) n += System.Numerics.BitOperations.PopCount(bits[w]);
+        return n;
+    }
+
+    /// <summary>Whether <see cref="IntoBitSet"/> over a segment of <paramref name="words"/> bitset words intersects
+    /// bitsets (every clause matches at least 1/64 of it) rather than leapfrogging.</summary>
+    public bool IntersectsAsBitsets(int words) => _doc == -1 && _subs[0].Cost >= ((long)words << 6) / 64;
+
     /// <summary>Dense clauses (each matching more than 1/64 of the segment) are intersected as bitsets word by
     /// word; otherwise the cheapest clause leads as in <see cref="NextDoc"/>.</summary>
     public override void IntoBitSet(ulong[] bits)
     {
-        if (_doc != -1 || _subs[0].Cost < ((long)bits.Length << 6) / 64)
+        if (!IntersectsAsBitsets(bits.Length))
         {
             base.IntoBitSet(bits);
             return;
@@ -275,11 +286,14 @@ internal sealed class ConjunctionScorer : Scorer
         var own = ScratchBits.Rent(bits.Length);
         var sub = ScratchBits.Rent(bits.Length);
         _subs[0].IntoBitSet(own);
-        for (int i = 1; i < _subs.Length; i++)
+        // Stop once nothing is left: the other clauses' postings need not be read.
+        long left = PopCount(own, bits.Length);
+        for (int i = 1; i < _subs.Length && left > 0; i++)
         {
             Array.Clear(sub, 0, bits.Length);
             _subs[i].IntoBitSet(sub);
-            for (int w = 0; w < bits.Length; w++) own[w] &= sub[w];
+            left = 0;
+            for (int w = 0; w < bits.Length; w++) left += System.Numerics.BitOperations.PopCount(own[w] &= sub[w]);
         }
         for (int w = 0; w < bits.Length; w++) bits[w] |= own[w];
         ScratchBits.Return(own);

@@ -90,7 +90,9 @@ public sealed class IndexSearcher
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         using var pooled = PostingsEnumPool.Begin(); // the query's postings enums are reused by the next search
         var heap = new TopHeap(n, this);
-        long total = 0;
+        long total = 0, exactTotal = 0;
+        int exactLeaves = 0;
+        Weight? countWeight = null;
         bool skipped = false;
         if (n > 0)
         {
@@ -118,10 +120,43 @@ public sealed class IndexSearcher
             {
                 var leaf = Reader.Leaves[li];
                 var scorer = trees[li];
-                if (scorer is null) continue;
+                if (scorer is null)
+                {
+                    if (!skipped) exactLeaves = li + 1;
+                    continue;
+                }
                 int docBase = _docBases[li];
                 heap.SetLeaf(leaf, docBase);
+                int words = (leaf.MaxDoc + 63) >> 6;
+                if (scorer is ConjunctionScorer conjunction && conjunction.IntersectsAsBitsets(words))
+                {
+                    // Common words ANDed: their postings intersect word by word far faster than the cheapest one
+                    // leapfrogs the others, and only the few documents left are scored.
+                    countWeight ??= query.CreateWeight(this, needsScores: false, boost: 1f);
+                    var matches = SegmentBits.Get(words);
+                    countWeight.GetScorer(leaf)!.IntoBitSet(matches);
+                    leaf.ClearDeleted(matches);
+                    for (int w = 0; w < words; w++)
+                        for (ulong word = matches[w]; word != 0; word &= word - 1)
+                        {
+                            int doc = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                            total++;
+                            bool scored = scorer.AdvanceExact(doc);
+                            System.Diagnostics.Debug.Assert(scored, "the scoring tree matches what the counting tree counted");
+                            if (scored) heap.OfferScored(scorer, docBase + doc);
+                        }
+                    if (!skipped)
+                    {
+                        exactLeaves = li + 1;
+                        exactTotal = total;
+                        onLeafMatches?.Invoke(leaf, matches);
+                    }
+                    continue;
+                }
                 bool checkLive = leaf.HasDeletions;
+                // While nothing is skipped the walk sees every match: it sets them as bits for the caller, which then
+                // needs no counting pass over this segment (a conjunction of common words recounted all their postings).
+                var bits = onLeafMatches is not null && !skipped ? SegmentBits.Get((leaf.MaxDoc + 63) >> 6) : null;
                 float bound = float.NegativeInfinity;
                 if (heap.IsFull && prune)
                 {
@@ -132,6 +167,7 @@ public sealed class IndexSearcher
                 {
                     if (checkLive && !leaf.IsLive(doc)) continue;
                     total++;
+                    if (bits is not null) bits[doc >> 6] |= 1UL << doc;
                     if (!heap.OfferScored(scorer, docBase + doc)) continue;
                     if (prune && heap.IsFull && heap.MinScore > bound)
                     {
@@ -139,9 +175,14 @@ public sealed class IndexSearcher
                         skipped |= scorer.SetMinCompetitiveScore(bound);
                     }
                 }
+                if (skipped) continue;
+                exactLeaves = li + 1;
+                exactTotal = total;
+                if (bits is not null) onLeafMatches!(leaf, bits);
             }
         }
-        if (n == 0 || skipped || onLeafMatches is not null) total = CountMatches(query, onLeafMatches);
+        // Segments walked before any scorer skipped are counted already; the rest are counted without scoring.
+        if (n == 0 || skipped) total = exactTotal + CountMatches(query, onLeafMatches, exactLeaves);
         return new TopDocs(total, heap.ToSortedArray());
     }
 
@@ -155,12 +196,14 @@ public sealed class IndexSearcher
 
     /// <summary>Live matches per segment as a bitset of exactly the segment's words (postings unioned word by word, no
     /// scores), counted.</summary>
-    private long CountMatches(Query query, Action<LeafReader, ulong[]>? onLeafMatches)
+    private long CountMatches(Query query, Action<LeafReader, ulong[]>? onLeafMatches, int firstLeaf = 0)
     {
+        if (firstLeaf >= Reader.Leaves.Count) return 0;
         var weight = query.CreateWeight(this, needsScores: false, boost: 1f);
         long total = 0;
-        foreach (var leaf in Reader.Leaves)
+        for (int li = firstLeaf; li < Reader.Leaves.Count; li++)
         {
+            var leaf = Reader.Leaves[li];
             var scorer = weight.GetScorer(leaf);
             if (scorer is null) continue;
             int words = (leaf.MaxDoc + 63) >> 6;
