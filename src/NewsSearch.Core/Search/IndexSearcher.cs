@@ -133,9 +133,7 @@ public sealed class IndexSearcher
                     // Common words ANDed: their postings intersect word by word far faster than the cheapest one
                     // leapfrogs the others, and only the few documents left are scored.
                     countWeight ??= query.CreateWeight(this, needsScores: false, boost: 1f);
-                    var matches = SegmentBits.Get(words);
-                    countWeight.GetScorer(leaf)!.IntoBitSet(matches);
-                    leaf.ClearDeleted(matches);
+                    var matches = LeafMatches(countWeight, leaf) ?? SegmentBits.Get(words);
                     for (int w = 0; w < words; w++)
                         for (ulong word = matches[w]; word != 0; word &= word - 1)
                         {
@@ -156,7 +154,7 @@ public sealed class IndexSearcher
                 bool checkLive = leaf.HasDeletions;
                 // While nothing is skipped the walk sees every match: it sets them as bits for the caller, which then
                 // needs no counting pass over this segment (a conjunction of common words recounted all their postings).
-                var bits = onLeafMatches is not null && !skipped ? SegmentBits.Get((leaf.MaxDoc + 63) >> 6) : null;
+                var bits = onLeafMatches is not null && !skipped ? SegmentBits.Get(words) : null;
                 float bound = float.NegativeInfinity;
                 if (heap.IsFull && prune)
                 {
@@ -204,16 +202,23 @@ public sealed class IndexSearcher
         for (int li = firstLeaf; li < Reader.Leaves.Count; li++)
         {
             var leaf = Reader.Leaves[li];
-            var scorer = weight.GetScorer(leaf);
-            if (scorer is null) continue;
-            int words = (leaf.MaxDoc + 63) >> 6;
-            var bits = SegmentBits.Get(words);
-            scorer.IntoBitSet(bits);
-            leaf.ClearDeleted(bits);
-            for (int w = 0; w < words; w++) total += System.Numerics.BitOperations.PopCount(bits[w]);
+            if (LeafMatches(weight, leaf) is not { } bits) continue;
+            foreach (ulong word in bits) total += System.Numerics.BitOperations.PopCount(word);
             onLeafMatches?.Invoke(leaf, bits);
         }
         return total;
+    }
+
+    /// <summary>One segment's live matches of an unscored weight, as a bitset of exactly the segment's words (valid
+    /// until this thread asks for that size again), or null when nothing there can match.</summary>
+    private static ulong[]? LeafMatches(Weight countWeight, LeafReader leaf)
+    {
+        var scorer = countWeight.GetScorer(leaf);
+        if (scorer is null) return null;
+        var bits = SegmentBits.Get((leaf.MaxDoc + 63) >> 6);
+        scorer.IntoBitSet(bits);
+        leaf.ClearDeleted(bits);
+        return bits;
     }
 
     /// <summary>How <paramref name="globalDoc"/> scores for <paramref name="query"/> (its value is the score
