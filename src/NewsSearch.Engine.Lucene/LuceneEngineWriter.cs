@@ -22,8 +22,12 @@ using AtomicReader = Lucene.Net.Index.AtomicReader;
 namespace NewsSearch.Engine.Lucene;
 
 /// <summary>
-/// The single writer of a Lucene index folder: Lucene's IndexWriter (RAM buffer, compound files off, tiered merges
-/// in the background) plus a SearcherManager over it. After each commit the manager is refreshed and the new
+/// The single writer of a Lucene index folder: Lucene's IndexWriter (compound files off, tiered merges in the
+/// background) plus a SearcherManager over it. Documents are inverted in a <see cref="LuceneSegmentBuffer"/> (the
+/// native engine's in-memory inverter) and each full buffer, and the buffer at a commit, becomes a segment through
+/// <c>IndexWriter.AddIndexes</c>, which Lucene's codec writes; deletes go to the IndexWriter, which applies them to
+/// the segments before that one. With <c>luceneInversion</c> Lucene's own inverter is used instead (the oracle the
+/// buffer is tested against). After each commit the manager is refreshed and the new
 /// searcher becomes the published snapshot, so a commit is searchable as soon as Commit returns.
 /// Dispose rolls back what was not committed (Lucene 4.8 would otherwise commit it on close).
 /// </summary>
@@ -35,11 +39,15 @@ internal sealed class LuceneEngineWriter : IEngineWriter
     private readonly LIndexWriter _writer;
     private readonly SearcherManager _manager;
     private readonly LuceneDocumentBuilder _documents;
+    private readonly LuceneSegmentBuffer? _segment;
     private readonly System.Threading.Lock _publishLock = new();
     private LuceneSnapshot _current;
     private bool _disposed;
 
-    public LuceneEngineWriter(string folder, EngineWriterOptions options)
+    public LuceneEngineWriter(string folder, EngineWriterOptions options) : this(folder, options, luceneInversion: false) { }
+
+    /// <param name="luceneInversion">Invert with Lucene's IndexWriter (AddDocument) instead of the segment buffer.</param>
+    internal LuceneEngineWriter(string folder, EngineWriterOptions options, bool luceneInversion)
     {
         _folder = folder;
         _options = options;
@@ -69,6 +77,7 @@ internal sealed class LuceneEngineWriter : IEngineWriter
             Func<string, NsAnalyzer> chainOf = field => NewsAnalysis.WithAllGrams(options.Analyzers(field));
             var analyzer = new NewsLuceneAnalyzer(chainOf);
             _documents = new LuceneDocumentBuilder(chainOf);
+            if (!luceneInversion) _segment = new LuceneSegmentBuffer(chainOf);
             var mergePolicy = new TieredMergePolicy { NoCFSRatio = 0.0, MaxCFSSegmentSizeMB = 0 };
             var config = new LIndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
             {
@@ -104,17 +113,56 @@ internal sealed class LuceneEngineWriter : IEngineWriter
 
     public EngineCommit LastCommit { get; private set; }
 
-    public bool HasUncommittedChanges => _writer.HasUncommittedChanges();
+    public bool HasUncommittedChanges => _segment is { NumDocs: > 0 } || _writer.HasUncommittedChanges();
 
-    public void Add(NsDocument document) => _writer.AddDocument(_documents.Build(document));
+    public void Add(NsDocument document)
+    {
+        if (_segment is null) _writer.AddDocument(_documents.Build(document));
+        else
+        {
+            // A buffered doc with this id is superseded by the buffer itself; one in the index stays (Add, not Update).
+            _segment.Add(document);
+            FlushBufferWhenFull();
+        }
+    }
 
-    public void Update(NsDocument document) =>
-        _writer.UpdateDocument(new Term(NewsFields.Id, document.Id), _documents.Build(document));
+    public void Update(NsDocument document)
+    {
+        if (_segment is null)
+        {
+            _writer.UpdateDocument(new Term(NewsFields.Id, document.Id), _documents.Build(document));
+            return;
+        }
+        // The delete applies to the segments written before the buffer's (AddIndexes applies deletes first).
+        _writer.DeleteDocuments(new Term(NewsFields.Id, document.Id));
+        _segment.Add(document);
+        FlushBufferWhenFull();
+    }
 
-    public void Delete(string id) => _writer.DeleteDocuments(new Term(NewsFields.Id, id));
+    public void Delete(string id)
+    {
+        _writer.DeleteDocuments(new Term(NewsFields.Id, id));
+        _segment?.Delete(id);
+    }
+
+    private void FlushBufferWhenFull()
+    {
+        if (_segment!.BytesUsed >= _options.RamBufferBytes) FlushBuffer();
+    }
+
+    /// <summary>Writes the buffered documents as one Lucene segment (Lucene's codec, via AddIndexes).</summary>
+    private void FlushBuffer()
+    {
+        if (_segment is not { NumDocs: > 0 }) return;
+        _writer.AddIndexes(_segment.AsReader());
+        _segment.Reset();
+        // AddIndexes does not consult the merge policy.
+        _writer.MaybeMerge();
+    }
 
     public EngineCommit Commit(long storeSequence)
     {
+        FlushBuffer();
         _writer.SetCommitData(new Dictionary<string, string>
         {
             [LuceneIndexEngine.StoreSequenceKey] = storeSequence.ToString(CultureInfo.InvariantCulture),
@@ -123,6 +171,7 @@ internal sealed class LuceneEngineWriter : IEngineWriter
             [LuceneIndexEngine.FormatKey] = LuceneIndexEngine.FormatName,
         });
         _writer.Commit();
+        _segment?.Trim();
         var commit = new EngineCommit(SegmentInfos.GetLastCommitGeneration(_dir), storeSequence,
             _options.AnalysisSignature, EngineNames.Lucene, LuceneIndexEngine.FormatName);
         LastCommit = commit;
@@ -149,7 +198,11 @@ internal sealed class LuceneEngineWriter : IEngineWriter
         }
     }
 
-    public void ForceMerge(int maxSegments = 1) => _writer.ForceMerge(Math.Max(1, maxSegments));
+    public void ForceMerge(int maxSegments = 1)
+    {
+        FlushBuffer();
+        _writer.ForceMerge(Math.Max(1, maxSegments));
+    }
 
     public void Dispose()
     {

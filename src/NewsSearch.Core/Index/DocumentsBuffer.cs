@@ -75,7 +75,7 @@ internal sealed class BufferedField
 /// doc and position streams in a <see cref="ByteSlicePool"/>; <see cref="Flush"/> sorts each field's terms and
 /// writes a segment. Not thread-safe: the <see cref="IndexWriter"/> serializes access.
 /// </summary>
-internal sealed class DocumentsBuffer
+internal sealed partial class DocumentsBuffer
 {
     private readonly Func<string, Analyzer> _analyzers;
     private readonly ByteSlicePool _pool = new();
@@ -89,6 +89,17 @@ internal sealed class DocumentsBuffer
     private readonly Dictionary<string, string?[]> _sorted = new(StringComparer.Ordinal);
 
     public DocumentsBuffer(Func<string, Analyzer> analyzers) => _analyzers = analyzers;
+
+    /// <summary>
+    /// A buffer whose terms are read out as Lucene terms (the Lucene engine's fast inversion,
+    /// DocumentsBuffer.Reading.cs): terms sort in code point order (Lucene's UTF-8 byte order; UTF-16 order differs
+    /// for surrogates against U+E000…U+FFFF), and an unpaired surrogate in a term becomes U+FFFD, as Lucene's own
+    /// UTF-16 to UTF-8 conversion makes it (so two terms never collapse into one UTF-8 term).
+    /// </summary>
+    public DocumentsBuffer(Func<string, Analyzer> analyzers, bool codePointTerms) : this(analyzers) =>
+        _codePointTerms = codePointTerms;
+
+    private readonly bool _codePointTerms;
 
     public int NumDocs => _ids.Count;
 
@@ -201,13 +212,15 @@ internal sealed class DocumentsBuffer
             if (n == _pending.Length) Array.Resize(ref _pending, n * 2);
             if (chars + term.Length > _pendingChars.Length) Array.Resize(ref _pendingChars, Math.Max(_pendingChars.Length * 2, chars + term.Length));
             ref PendingToken t = ref _pending[n++];
-            t.Key = KeyOf(term, out t.Exact);
+            var copied = _pendingChars.AsSpan(chars, term.Length);
+            term.CopyTo(copied);
+            if (_codePointTerms) ReplaceUnpairedSurrogates(copied);
+            t.Key = KeyOf(copied, out t.Exact);
             t.Hash = Mix(t.Key);
             t.CharStart = chars;
             t.Length = term.Length;
             t.Position = Math.Max(position, 0);
             t.Candidate = -1;
-            term.CopyTo(_pendingChars.AsSpan(chars));
             chars += term.Length;
         }
         f.CurrentPosition = Math.Max(position, 0);
@@ -406,7 +419,8 @@ internal sealed class DocumentsBuffer
                 order[i] = i;
                 var s = TextOf(f, i);
                 ulong k = 0;
-                for (int j = 0; j < 4; j++) k = (k << 16) | (j < s.Length ? s[j] : 0u);
+                if (_codePointTerms) for (int j = 0; j < 4; j++) k = (k << 16) | (j < s.Length ? CodePointKey(s[j]) : 0u);
+                else for (int j = 0; j < 4; j++) k = (k << 16) | (j < s.Length ? s[j] : 0u);
                 keys[i] = k;
             }
             Array.Sort(keys, order, 0, n);
@@ -426,7 +440,16 @@ internal sealed class DocumentsBuffer
 
     private sealed class TermTextComparer(DocumentsBuffer b, BufferedField f) : IComparer<int>
     {
-        public int Compare(int x, int y) => b.TextOf(f, x).SequenceCompareTo(b.TextOf(f, y));
+        public int Compare(int x, int y)
+        {
+            var a = b.TextOf(f, x);
+            var c = b.TextOf(f, y);
+            if (!b._codePointTerms) return a.SequenceCompareTo(c);
+            int n = Math.Min(a.Length, c.Length);
+            for (int i = 0; i < n; i++)
+                if (a[i] != c[i]) return CodePointKey(a[i]) - CodePointKey(c[i]);
+            return a.Length - c.Length;
+        }
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public class EngineDifferentialTest
     }
 
     /// <summary>The first 20,000 bench-corpus articles, generated once and kept in the temp folder.</summary>
-    private static string CorpusFile()
+    internal static string CorpusFile()
     {
         string cacheDir = Path.Combine(Path.GetTempPath(), "newssearch-differential-cache");
         Directory.CreateDirectory(cacheDir);
