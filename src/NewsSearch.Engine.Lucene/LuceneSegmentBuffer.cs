@@ -413,10 +413,7 @@ internal sealed class LuceneSegmentBuffer
 
         public ArraySortedValues(string?[] perDoc)
         {
-            var distinct = perDoc.Where(v => v is not null).Distinct(StringComparer.Ordinal).ToArray();
-            Array.Sort(distinct, CodePointComparer.Instance);
-            var ordOf = new Dictionary<string, int>(distinct.Length, StringComparer.Ordinal);
-            for (int i = 0; i < distinct.Length; i++) ordOf[distinct[i]!] = i;
+            var (distinct, ordOf) = Ordinals(perDoc.Where(v => v is not null)!);
             _ords = new int[perDoc.Length];
             for (int d = 0; d < perDoc.Length; d++) _ords[d] = perDoc[d] is { } v ? ordOf[v] : -1;
             _values = distinct.Select(v => new BytesRef(v)).ToArray();
@@ -446,10 +443,7 @@ internal sealed class LuceneSegmentBuffer
 
         public ListSortedSetValues(List<(int Doc, string Value)> entries, int maxDoc)
         {
-            var distinct = entries.Select(e => e.Value).Distinct(StringComparer.Ordinal).ToArray();
-            Array.Sort(distinct, CodePointComparer.Instance);
-            var ordOf = new Dictionary<string, int>(distinct.Length, StringComparer.Ordinal);
-            for (int i = 0; i < distinct.Length; i++) ordOf[distinct[i]] = i;
+            var (distinct, ordOf) = Ordinals(entries.Select(e => e.Value));
             var perDoc = entries.Select(e => (e.Doc, Ord: ordOf[e.Value])).Distinct().OrderBy(e => e.Doc).ThenBy(e => e.Ord).ToArray();
             _start = new int[maxDoc + 1];
             foreach (var (doc, _) in perDoc) _start[doc + 1]++;
@@ -475,6 +469,16 @@ internal sealed class LuceneSegmentBuffer
         }
 
         public override long ValueCount => _values.Length;
+    }
+
+    /// <summary>The distinct values in code point order (Lucene's order of doc values) and each one's ordinal.</summary>
+    private static (string[] Distinct, Dictionary<string, int> OrdOf) Ordinals(IEnumerable<string> values)
+    {
+        var distinct = values.Distinct(StringComparer.Ordinal).ToArray();
+        Array.Sort(distinct, CodePointComparer.Instance);
+        var ordOf = new Dictionary<string, int>(distinct.Length, StringComparer.Ordinal);
+        for (int i = 0; i < distinct.Length; i++) ordOf[distinct[i]] = i;
+        return (distinct, ordOf);
     }
 
     /// <summary>Strings in code point order: Lucene's order of UTF-8 terms and doc values.</summary>

@@ -144,20 +144,8 @@ public class LuceneSegmentBufferTests
         AssertSameIndex(buffered, oracle, expectedDocs: 2);
     }
 
-    private static List<string> LiveIds(LIndexReader reader)
-    {
-        var ids = MultiDocValues.GetSortedValues(reader, NewsFields.Id);
-        var live = MultiFields.GetLiveDocs(reader);
-        var result = new List<string>();
-        var b = new BytesRef();
-        for (int d = 0; d < reader.MaxDoc; d++)
-        {
-            if (live is not null && !live.Get(d)) continue;
-            ids.Get(d, b);
-            result.Add(b.Utf8ToString());
-        }
-        return result;
-    }
+    private static List<string> LiveIds(LIndexReader reader) =>
+        IdsByDoc(reader).Values.Where(id => id is not null).Select(id => id!).ToList();
 
     private static void AssertSameIndex(string buffered, string oracle, int expectedDocs)
     {
