@@ -48,9 +48,13 @@ public static class LuceneQueryCompiler
     /// <summary>(k1 + 1) of BM25Similarity(1.2, 0.75).</summary>
     public const float ConstantScoreScale = LuceneIndexEngine.K1 + 1f;
 
-    public static LQuery Compile(NsQuery query) => Compile(query, 1f);
+    public static LQuery Compile(NsQuery query) => Compile(query, 1f, fuse: true);
 
-    private static LQuery Compile(NsQuery query, float boost)
+    /// <summary>As <see cref="Compile(NsQuery)"/> with Lucene's own boolean queries throughout (no
+    /// <see cref="WordFieldsQuery"/>): the oracle the fused form is tested against.</summary>
+    internal static LQuery CompileUnfused(NsQuery query) => Compile(query, 1f, fuse: false);
+
+    private static LQuery Compile(NsQuery query, float boost, bool fuse)
     {
         switch (query)
         {
@@ -77,26 +81,76 @@ public static class LuceneQueryCompiler
             case NsMatchNoDocsQuery:
                 return new LBooleanQuery();
             case BoostQuery b:
-                return Compile(b.Query, boost * b.Boost);
+                return Compile(b.Query, boost * b.Boost, fuse);
             case NsBooleanQuery b:
             {
-                var result = new LBooleanQuery(disableCoord: true) { MinimumNumberShouldMatch = b.MinimumShouldMatch };
-                foreach (var c in b.Clauses)
-                {
-                    switch (c.Occur)
-                    {
-                        case Occur.Must: result.Add(Compile(c.Query, 1f), LOccur.MUST); break;
-                        case Occur.Should: result.Add(Compile(c.Query, 1f), LOccur.SHOULD); break;
-                        case Occur.MustNot: result.Add(Compile(c.Query, 1f), LOccur.MUST_NOT); break;
-                        case Occur.Filter: result.Add(NonScoring(Compile(c.Query, 1f)), LOccur.MUST); break;
-                        default: throw new NotSupportedException($"Boolean clause occur {c.Occur} is not supported by the Lucene engine.");
-                    }
-                }
+                var result = CompileBoolean(b, fuse);
+                // One query word's fields: one flat scorer instead of Lucene's nested boolean scorers (same scores).
+                if (fuse && WordFields(b, result) is { } fused) return Boosted(fused, boost);
                 return Boosted(result, boost);
             }
             default:
                 throw new NotSupportedException($"The Lucene engine cannot run query node {query.GetType().FullName}.");
         }
+    }
+
+    private static LBooleanQuery CompileBoolean(NsBooleanQuery b, bool fuse)
+    {
+        var result = new LBooleanQuery(disableCoord: true) { MinimumNumberShouldMatch = b.MinimumShouldMatch };
+        foreach (var c in b.Clauses)
+        {
+            switch (c.Occur)
+            {
+                case Occur.Must: result.Add(Compile(c.Query, 1f, fuse), LOccur.MUST); break;
+                case Occur.Should: result.Add(Compile(c.Query, 1f, fuse), LOccur.SHOULD); break;
+                case Occur.MustNot: result.Add(Compile(c.Query, 1f, fuse), LOccur.MUST_NOT); break;
+                case Occur.Filter: result.Add(NonScoring(Compile(c.Query, 1f, fuse)), LOccur.MUST); break;
+                default: throw new NotSupportedException($"Boolean clause occur {c.Occur} is not supported by the Lucene engine.");
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// <paramref name="b"/> as a <see cref="WordFieldsQuery"/> when it has the shape the parser gives one single-token
+    /// word: only Should clauses, each either a field's <c>(+gram word)</c> pair of term queries (unboosted pair, any term
+    /// boosts) or a keyword clause (the author name), at least one pair; else null. <paramref name="compiled"/> is
+    /// <paramref name="b"/> compiled as a plain BooleanQuery, kept as the fused query's equivalent (explain).
+    /// </summary>
+    internal static LQuery? WordFields(NsBooleanQuery b, LBooleanQuery compiled)
+    {
+        if (b.MinimumShouldMatch > 1) return null;
+        var fields = new List<WordFieldsQuery.FieldPart>(2);
+        var keywords = new List<WordFieldsQuery.KeywordPart>(1);
+        foreach (var c in b.Clauses)
+        {
+            if (c.Occur != Occur.Should) return null;
+            var (q, qBoost) = Unboosted(c.Query);
+            if (q is KeywordQuery k)
+            {
+                keywords.Add(new(new Term(k.Field, k.Value), qBoost * ConstantScoreScale));
+                continue;
+            }
+            if (q is not NsBooleanQuery pair || qBoost != 1f || pair.MinimumShouldMatch != 0 || pair.Clauses.Count != 2) return null;
+            int must = pair.Clauses[0].Occur == Occur.Must ? 0 : 1;
+            if (pair.Clauses[must].Occur != Occur.Must || pair.Clauses[1 - must].Occur != Occur.Should) return null;
+            if (Unboosted(pair.Clauses[must].Query) is not (NsTermQuery gram, var gramBoost)) return null;
+            if (Unboosted(pair.Clauses[1 - must].Query) is not (NsTermQuery word, var wordBoost)) return null;
+            fields.Add(new(new Term(gram.Field, gram.Term), gramBoost, new Term(word.Field, word.Term), wordBoost));
+        }
+        return fields.Count == 0 ? null : new WordFieldsQuery(fields.ToArray(), keywords.ToArray(), compiled);
+    }
+
+    /// <summary>A query with its nested <see cref="BoostQuery"/> boosts multiplied out (as compiling a <see cref="BoostQuery"/> does).</summary>
+    private static (NsQuery Query, float Boost) Unboosted(NsQuery q)
+    {
+        float boost = 1f;
+        while (q is BoostQuery bq)
+        {
+            boost *= bq.Boost;
+            q = bq.Query;
+        }
+        return (q, boost);
     }
 
     /// <summary>
