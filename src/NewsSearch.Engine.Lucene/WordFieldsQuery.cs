@@ -58,7 +58,9 @@ internal sealed class WordFieldsQuery : LQuery
     {
         private readonly WordFieldsQuery _query;
         private readonly Similarity _similarity;
-        private readonly Weight _equivalent;
+        private readonly IndexSearcher _searcher;
+        private Weight? _equivalent; // built on the first Explain (it would look every term up again)
+        private float _norm = 1f, _topLevelBoost = 1f;
         private readonly TermContext[] _gramStates, _keywordStates;
         private readonly TermContext?[] _wordStates;
         private readonly Similarity.SimWeight[] _gramWeights;
@@ -69,7 +71,7 @@ internal sealed class WordFieldsQuery : LQuery
         {
             _query = query;
             _similarity = searcher.Similarity;
-            _equivalent = query.Equivalent.CreateWeight(searcher);
+            _searcher = searcher;
             var top = searcher.TopReaderContext;
             int n = query._fields.Length;
             _gramStates = new TermContext[n];
@@ -96,13 +98,22 @@ internal sealed class WordFieldsQuery : LQuery
 
         public override LQuery Query => _query;
 
-        // The same value the BooleanQuery's weight gives (a sum of squared term weights); BM25 ignores it anyway.
-        public override float GetValueForNormalization() => _equivalent.GetValueForNormalization() * _query.Boost * _query.Boost;
+        // What the BooleanQuery's weight gives: its clauses' values summed (a ConstantScoreQuery's is its boost
+        // squared), times its boost squared. BM25 ignores it (its query norm is 1), other similarities need not.
+        public override float GetValueForNormalization()
+        {
+            float sum = 0;
+            for (int i = 0; i < _gramWeights.Length; i++)
+                sum += _gramWeights[i].GetValueForNormalization() + (_wordWeights[i]?.GetValueForNormalization() ?? 0f);
+            foreach (var k in _query._keywords) sum += k.Constant * k.Constant;
+            return sum * _query.Boost * _query.Boost;
+        }
 
         public override void Normalize(float norm, float topLevelBoost)
         {
+            _norm = norm;
+            _topLevelBoost = topLevelBoost;
             float boost = topLevelBoost * _query.Boost;
-            _equivalent.Normalize(norm, boost);
             // As each TermQuery inside a BooleanQuery (coord off) is normalized: the boolean passes its boost down.
             foreach (var w in _gramWeights) w.Normalize(norm, boost);
             foreach (var w in _wordWeights) w?.Normalize(norm, boost);
@@ -110,7 +121,18 @@ internal sealed class WordFieldsQuery : LQuery
             for (int i = 0; i < _constants.Length; i++) _constants[i] = _query._keywords[i].Constant * norm * boost;
         }
 
-        public override Explanation Explain(AtomicReaderContext context, int doc) => _equivalent.Explain(context, doc);
+        public override Explanation Explain(AtomicReaderContext context, int doc)
+        {
+            if (_equivalent is null)
+            {
+                var equivalent = _query.Equivalent.CreateWeight(_searcher);
+                // Lucene's protocol: the value for normalization first (ConstantScoreQuery's weight resets there).
+                equivalent.GetValueForNormalization();
+                equivalent.Normalize(_norm, _topLevelBoost * _query.Boost);
+                _equivalent = equivalent;
+            }
+            return _equivalent.Explain(context, doc);
+        }
 
         public override Scorer? GetScorer(AtomicReaderContext context, IBits acceptDocs)
         {

@@ -90,10 +90,12 @@ public class WordFieldsQueryTests
     private LIndexSearcher Searcher => ((LuceneSnapshot)_snapshot).Searcher;
 
     /// <summary>Every match of <paramref name="query"/> with its score, by doc id.</summary>
-    private Dictionary<int, float> AllScores(LQuery query)
+    private Dictionary<int, float> AllScores(LQuery query) => AllScores(Searcher, query);
+
+    private static Dictionary<int, float> AllScores(LIndexSearcher searcher, LQuery query)
     {
         var collector = new AllScoresCollector();
-        Searcher.Search(query, collector);
+        searcher.Search(query, collector);
         return collector.Scores;
     }
 
@@ -137,6 +139,24 @@ public class WordFieldsQueryTests
             var explanation = Searcher.Explain(fused, doc);
             Assert.That(explanation.IsMatch, Is.True);
             Assert.That(explanation.Value, Is.EqualTo(actual[doc]).Within(1e-4f), $"{text}: explain of doc {doc}");
+        }
+    }
+
+    [Test]
+    public void TestSameScoresUnderASimilarityWithAQueryNorm()
+    {
+        // TF-IDF normalizes every weight by the query norm (BM25 does not): the fused weight must report the same
+        // value for normalization as the BooleanQuery's and apply the norm the same way.
+        var tfidf = new LIndexSearcher(Searcher.IndexReader) { Similarity = new Lucene.Net.Search.Similarities.DefaultSimilarity() };
+        var parser = new NewsSearcher(TestAnalysis.Instance).Parser;
+        foreach (var text in new[] { "经济", "经济 发展", "title:经济^3 发展" })
+        {
+            var parsed = parser.Parse(text);
+            var expected = AllScores(tfidf, LuceneQueryCompiler.CompileUnfused(parsed));
+            var actual = AllScores(tfidf, LuceneQueryCompiler.Compile(parsed));
+            Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys), text);
+            foreach (var (doc, score) in expected)
+                Assert.That(actual[doc], Is.EqualTo(score).Within(1e-6f), $"{text}: doc {doc}");
         }
     }
 
