@@ -413,21 +413,14 @@ internal sealed class LuceneSegmentBuffer
 
         public ArraySortedValues(string?[] perDoc)
         {
-            var (distinct, ordOf) = Ordinals(perDoc.Where(v => v is not null)!);
+            (_values, var ordOf) = Ordinals(perDoc.Where(v => v is not null)!);
             _ords = new int[perDoc.Length];
             for (int d = 0; d < perDoc.Length; d++) _ords[d] = perDoc[d] is { } v ? ordOf[v] : -1;
-            _values = distinct.Select(v => new BytesRef(v)).ToArray();
         }
 
         public override int GetOrd(int docID) => _ords[docID];
 
-        public override void LookupOrd(int ord, BytesRef result)
-        {
-            var v = _values[ord];
-            result.Bytes = v.Bytes;
-            result.Offset = v.Offset;
-            result.Length = v.Length;
-        }
+        public override void LookupOrd(int ord, BytesRef result) => PointAt(_values[ord], result);
 
         public override int ValueCount => _values.Length;
     }
@@ -443,13 +436,12 @@ internal sealed class LuceneSegmentBuffer
 
         public ListSortedSetValues(List<(int Doc, string Value)> entries, int maxDoc)
         {
-            var (distinct, ordOf) = Ordinals(entries.Select(e => e.Value));
+            (_values, var ordOf) = Ordinals(entries.Select(e => e.Value));
             var perDoc = entries.Select(e => (e.Doc, Ord: ordOf[e.Value])).Distinct().OrderBy(e => e.Doc).ThenBy(e => e.Ord).ToArray();
             _start = new int[maxDoc + 1];
             foreach (var (doc, _) in perDoc) _start[doc + 1]++;
             for (int d = 0; d < maxDoc; d++) _start[d + 1] += _start[d];
             _ords = perDoc.Select(e => e.Ord).ToArray();
-            _values = distinct.Select(v => new BytesRef(v)).ToArray();
         }
 
         public override void SetDocument(int docID)
@@ -460,25 +452,27 @@ internal sealed class LuceneSegmentBuffer
 
         public override long NextOrd() => _next < _end ? _ords[_next++] : NO_MORE_ORDS;
 
-        public override void LookupOrd(long ord, BytesRef result)
-        {
-            var v = _values[ord];
-            result.Bytes = v.Bytes;
-            result.Offset = v.Offset;
-            result.Length = v.Length;
-        }
+        public override void LookupOrd(long ord, BytesRef result) => PointAt(_values[ord], result);
 
         public override long ValueCount => _values.Length;
     }
 
-    /// <summary>The distinct values in code point order (Lucene's order of doc values) and each one's ordinal.</summary>
-    private static (string[] Distinct, Dictionary<string, int> OrdOf) Ordinals(IEnumerable<string> values)
+    /// <summary>The distinct values in code point order (Lucene's order of doc values), as UTF-8, and each one's ordinal.</summary>
+    private static (BytesRef[] Values, Dictionary<string, int> OrdOf) Ordinals(IEnumerable<string> values)
     {
         var distinct = values.Distinct(StringComparer.Ordinal).ToArray();
         Array.Sort(distinct, CodePointComparer.Instance);
         var ordOf = new Dictionary<string, int>(distinct.Length, StringComparer.Ordinal);
         for (int i = 0; i < distinct.Length; i++) ordOf[distinct[i]] = i;
-        return (distinct, ordOf);
+        return (distinct.Select(v => new BytesRef(v)).ToArray(), ordOf);
+    }
+
+    /// <summary>Points <paramref name="result"/> at <paramref name="value"/>'s bytes (a doc-values lookup, no copy).</summary>
+    private static void PointAt(BytesRef value, BytesRef result)
+    {
+        result.Bytes = value.Bytes;
+        result.Offset = value.Offset;
+        result.Length = value.Length;
     }
 
     /// <summary>Strings in code point order: Lucene's order of UTF-8 terms and doc values.</summary>

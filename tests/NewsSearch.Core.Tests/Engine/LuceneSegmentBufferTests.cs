@@ -1,14 +1,11 @@
-using System.Text.Json;
 using Lucene.Net.Index;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using NUnit.Framework;
 using NewsSearch.Core.Engine;
 using NewsSearch.Core.Index;
-using NewsSearch.Core.Ingest;
 using NewsSearch.Core.Store;
 using NewsSearch.Core.Tests.Analysis;
-using NewsSearch.Core.Tests.Ingest;
 using NewsSearch.Engine.Lucene;
 using LDirectoryReader = Lucene.Net.Index.DirectoryReader;
 using LIndexReader = Lucene.Net.Index.IndexReader;
@@ -61,24 +58,7 @@ public class LuceneSegmentBufferTests
         });
 
     /// <summary>The seed pages as the product parses them, then the first bench-corpus articles.</summary>
-    private List<NsDocument> RealDocuments()
-    {
-        using var store = new ArticleStore(Path.Combine(_dir, "store"));
-        var summary = new Ingester(store).Run([TestPaths.Seed(TestPaths.Page000), TestPaths.Seed(TestPaths.Page003)],
-            new IngestOptions { Year = 2026 }, null);
-        Assert.That(summary.Errors, Is.Empty);
-        var docs = store.ReadAll().Select(a => ArticleDocuments.ToDocument(a.Article)).ToList();
-        Assert.That(docs, Has.Count.GreaterThan(5), "the seed pages hold several articles");
-        foreach (string line in File.ReadLines(EngineDifferentialTest.CorpusFile()).Take(CorpusArticles))
-        {
-            using var json = JsonDocument.Parse(line);
-            var r = json.RootElement;
-            docs.Add(Doc("c" + r.GetProperty("id").ToString(), r.GetProperty("title").GetString() ?? "",
-                r.GetProperty("body").GetString() ?? "", null,
-                r.TryGetProperty("date", out var d) && DateOnly.TryParse(d.GetString(), out var day) ? day : null));
-        }
-        return docs;
-    }
+    private List<NsDocument> RealDocuments() => EngineTestDocuments.SeedPagesAndCorpus(_dir, CorpusArticles);
 
     /// <summary>Runs the same operations on a buffer-inverted and a Lucene-inverted writer; returns both folders.</summary>
     private (string Buffered, string Oracle) Build(Action<IEngineWriter> operations, long ramBytes)

@@ -1,14 +1,11 @@
-using System.Text.Json;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using NUnit.Framework;
 using NewsSearch.Core.Engine;
 using NewsSearch.Core.Index;
-using NewsSearch.Core.Ingest;
 using NewsSearch.Core.Search;
 using NewsSearch.Core.Store;
 using NewsSearch.Core.Tests.Analysis;
-using NewsSearch.Core.Tests.Ingest;
 using NewsSearch.Engine.Lucene;
 using LQuery = Lucene.Net.Search.Query;
 using LIndexSearcher = Lucene.Net.Search.IndexSearcher;
@@ -29,6 +26,9 @@ namespace NewsSearch.Core.Tests.Engine;
 public class WordFieldsQueryTests
 {
     private const int CorpusArticles = 2_000;
+
+    /// <summary>A corpus article (gen_corpus.py ids) deleted after it was indexed.</summary>
+    private const string DeletedId = "n0000001";
     private string _dir = "";
     private IEngineWriter _writer = null!;
     private IEngineSnapshot _snapshot = null!;
@@ -54,7 +54,7 @@ public class WordFieldsQueryTests
         // The author keyword clause: reporters whose name is itself a query word.
         _writer.Add(Doc("w1", "株洲新闻", "今天的新闻。", "经济"));
         _writer.Add(Doc("w2", "经济新闻", "经济发展的新闻。", "经济", "发展"));
-        _writer.Delete("c1");
+        _writer.Delete(DeletedId);
         _writer.Commit(n + 1);
         _snapshot = _writer.AcquireSnapshot();
     }
@@ -70,22 +70,7 @@ public class WordFieldsQueryTests
     private static NsDocument Doc(string id, string title, string body, params string[] authors) =>
         ArticleDocuments.ToDocument(new Article { Id = id, Title = title, Body = body, Reporters = authors });
 
-    private IEnumerable<NsDocument> Documents()
-    {
-        using var store = new ArticleStore(Path.Combine(_dir, "store"));
-        var summary = new Ingester(store).Run([TestPaths.Seed(TestPaths.Page000), TestPaths.Seed(TestPaths.Page003)],
-            new IngestOptions { Year = 2026 }, null);
-        Assert.That(summary.Errors, Is.Empty);
-        var docs = store.ReadAll().Select(a => ArticleDocuments.ToDocument(a.Article)).ToList();
-        foreach (string line in File.ReadLines(EngineDifferentialTest.CorpusFile()).Take(CorpusArticles))
-        {
-            using var json = JsonDocument.Parse(line);
-            var r = json.RootElement;
-            docs.Add(Doc("c" + r.GetProperty("id").ToString(), r.GetProperty("title").GetString() ?? "",
-                r.GetProperty("body").GetString() ?? ""));
-        }
-        return docs;
-    }
+    private IEnumerable<NsDocument> Documents() => EngineTestDocuments.SeedPagesAndCorpus(_dir, CorpusArticles);
 
     private LIndexSearcher Searcher => ((LuceneSnapshot)_snapshot).Searcher;
 
@@ -173,7 +158,7 @@ public class WordFieldsQueryTests
         Assert.That(scores[w1], Is.EqualTo(plain[w1]));
         Assert.That(scores[w1], Is.GreaterThan(0f));
         // A deleted document never matches.
-        Assert.That(DocOfOrNull("c1"), Is.Null);
+        Assert.That(DocOfOrNull(DeletedId), Is.Null);
     }
 
     [Test]
