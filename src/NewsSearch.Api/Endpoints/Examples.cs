@@ -33,7 +33,7 @@ public static class Examples
         new Dictionary<string, NewsSearch.Core.Engine.FieldBytes> { ["body"] = new(30_000_000, 190_000_000, 240_000_000, 1_000_000) })
     {
         Engine = "native",
-        Format = "native/5",
+        Format = "native/6",
     };
 
     public static JobView Job(string kind, string unit) => new("3f2a9c1b7d40", kind, JobState.Running, 120_000, 200_000, unit,

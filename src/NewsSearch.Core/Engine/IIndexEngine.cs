@@ -15,7 +15,7 @@ public interface IIndexEngine
     /// <summary>Stable name recorded in the data folder and in every commit: <see cref="EngineNames"/>.</summary>
     string Name { get; }
 
-    /// <summary>On-disk format this build writes, recorded in every commit (e.g. "native/5", "lucene/4.8").</summary>
+    /// <summary>On-disk format this build writes, recorded in every commit (e.g. "native/6", "lucene/4.8").</summary>
     string Format { get; }
 
     /// <summary>Opens (creating when needed) the index in <paramref name="folder"/> for writing; takes the

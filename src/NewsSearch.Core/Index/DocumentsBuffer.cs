@@ -462,7 +462,7 @@ internal sealed partial class DocumentsBuffer
         using var w = new SegmentWriter(folder, segmentName, maxDoc);
         foreach (var f in _fields.Values.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
-            w.BeginField(f.Name, f.Options);
+            w.BeginField(f.Name, f.Options, f.IsText ? f.Lengths : null);
             var order = SortTerms(f);
             bool positions = f.HasPositions;
             foreach (int id in order)

@@ -21,7 +21,7 @@ public sealed class IndexCorruptException(string fileName, string message, Excep
 public static class IndexFormat
 {
     /// <summary>Bumped whenever any file layout changes; older or newer indexes are refused (and rebuilt by the manager).</summary>
-    public const int Version = 5; // 2: positions in packed 128-blocks; 3: patched blocks (exceptions); 4: compact term entries, 64-term blocks, inline single positions; 5: dense terms' doc bitsets
+    public const int Version = 6; // 2: positions in packed 128-blocks; 3: patched blocks (exceptions); 4: compact term entries, 64-term blocks, inline single positions; 5: dense terms' doc bitsets; 6: impacts (score bounds) in the skip data
 
     internal const uint HeaderMagic = 0x5849534E; // "NSIX" little-endian
     internal const uint FooterMagic = 0x444E4558; // "XEND"

@@ -36,6 +36,24 @@ public abstract class PostingsEnum
     {
         for (int d = NextDoc(); d != NoMoreDocs; d = NextDoc()) bits[d >> 6] |= 1UL << d;
     }
+
+    /// <summary>Writes (freq, field length) pairs that dominate every doc of the term (<see cref="Impact"/>) and returns
+    /// how many; 0 when none are recorded (a term in fewer than 128 docs, a field without norms, an enum over
+    /// several terms).</summary>
+    public virtual int TermImpacts(Span<Impact> into) => 0;
+
+    /// <summary>
+    /// Pairs that dominate every doc of the 128-doc block holding the first doc &gt;= <paramref name="target"/>,
+    /// read from the skip data without decoding the block; returns that block's last doc, and <paramref name="count"/>
+    /// pairs were written. When the block has none recorded (the vInt tail, or no skip data) returns
+    /// <see cref="NoMoreDocs"/> with count 0: the term's bounds then apply. Targets of this and of
+    /// <see cref="Advance"/> should not decrease (an earlier target still works, but decodes sequentially).
+    /// </summary>
+    public virtual int BlockImpacts(int target, Span<Impact> into, out int count)
+    {
+        count = 0;
+        return NoMoreDocs;
+    }
 }
 
 /// <summary>Iterates a field's terms in ordinal (UTF-16 code unit) order.</summary>

@@ -105,10 +105,53 @@ internal static class NativeIndexCheck
                         return;
                     }
                 }
+                if (field.Meta.HasFreqs && field.Meta.HasNorms && terms.DocFreq >= IndexFormat.BlockSize
+                    && CheckImpacts(terms, core.GetFieldLengths(name)) is { } bad)
+                {
+                    problems.Add($"segment {core.Name} field {name} term '{term}': {bad}");
+                    return;
+                }
                 count++;
             }
             if (count != field.Meta.TermCount)
                 problems.Add($"segment {core.Name} field {name}: {count} terms, the metadata says {field.Meta.TermCount}");
         }
+    }
+
+    /// <summary>The score bounds in a term's skip data (Impacts.cs) must dominate every posting: the term's all of
+    /// them, each 128-doc block's its own docs, and a block must end where its entry says. Null when they do.</summary>
+    private static string? CheckImpacts(TermsEnum terms, FieldLengths lengths)
+    {
+        var postings = terms.Postings(false, null);
+        var probe = terms.Postings(false, null);
+        Span<Impact> termPairs = stackalloc Impact[ImpactsBuilder.MaxStored];
+        Span<Impact> blockPairs = stackalloc Impact[ImpactsBuilder.MaxStored];
+        int termCount = probe.TermImpacts(termPairs);
+        if (termCount == 0) return "no score bounds in its skip data";
+        int full = terms.DocFreq / IndexFormat.BlockSize * IndexFormat.BlockSize;
+        int k = 0, blockCount = 0, blockLast = -1;
+        static bool Dominated(ReadOnlySpan<Impact> pairs, int freq, int length)
+        {
+            foreach (var p in pairs)
+                if (p.Freq >= freq && p.Length <= length) return true;
+            return false;
+        }
+        for (int d = postings.NextDoc(); d != PostingsEnum.NoMoreDocs; d = postings.NextDoc(), k++)
+        {
+            int freq = postings.Freq, length = lengths.Get(d);
+            if (!Dominated(termPairs[..termCount], freq, length))
+                return $"doc {d} (freq {freq}, length {length}) exceeds the term's score bounds";
+            if (k >= full) continue;
+            if (k % IndexFormat.BlockSize == 0)
+            {
+                blockLast = probe.BlockImpacts(d, blockPairs, out blockCount);
+                if (blockCount == 0) return $"the block starting at doc {d} has no score bounds";
+            }
+            if (!Dominated(blockPairs[..blockCount], freq, length))
+                return $"doc {d} (freq {freq}, length {length}) exceeds its block's score bounds";
+            if (k % IndexFormat.BlockSize == IndexFormat.BlockSize - 1 && blockLast != d)
+                return $"a block ends at doc {d}, its skip entry says {blockLast}";
+        }
+        return null;
     }
 }

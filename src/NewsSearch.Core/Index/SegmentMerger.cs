@@ -34,7 +34,20 @@ internal static class SegmentMerger
                 if (sources[s].Core.GetField(field) is { } fr) readers.Add((fr, s));
             var options = readers.Max(r => r.Reader.Meta.Options);
             bool positions = options == IndexOptions.DocsFreqsPositions;
-            w.BeginField(field, options);
+            // Lengths first: the postings' score bounds (skip data) need them.
+            int[]? lengths = null;
+            if (readers.Any(r => r.Reader.Meta.HasNorms))
+            {
+                lengths = new int[maxDoc];
+                for (int s = 0; s < sources.Count; s++)
+                {
+                    var map = docMaps[s];
+                    var norms = sources[s].Core.GetFieldLengths(field);
+                    for (int d = 0; d < map.Length; d++)
+                        if (map[d] >= 0) lengths[map[d]] = norms.Get(d);
+                }
+            }
+            w.BeginField(field, options, lengths);
             var enums = new SegmentTermsEnum[readers.Count];
             var active = new bool[readers.Count];
             for (int i = 0; i < readers.Count; i++) { enums[i] = new SegmentTermsEnum(readers[i].Reader); active[i] = enums[i].Next(); }
@@ -70,18 +83,7 @@ internal static class SegmentMerger
                 w.FinishTerm(term);
             }
             w.EndField();
-            if (readers.Any(r => r.Reader.Meta.HasNorms))
-            {
-                var lengths = new int[maxDoc];
-                for (int s = 0; s < sources.Count; s++)
-                {
-                    var map = docMaps[s];
-                    var norms = sources[s].Core.GetFieldLengths(field);
-                    for (int d = 0; d < map.Length; d++)
-                        if (map[d] >= 0) lengths[map[d]] = norms.Get(d);
-                }
-                w.WriteNorms(field, lengths);
-            }
+            if (lengths is not null) w.WriteNorms(field, lengths);
         }
 
         foreach (var col in sources.SelectMany(s => s.Core.Meta.Numerics.Select(n => n.Name)).Distinct().OrderBy(n => n, StringComparer.Ordinal))

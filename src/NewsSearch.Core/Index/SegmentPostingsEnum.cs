@@ -41,6 +41,11 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     private long _peekPosLen, _peekPosCount;
     private long _skipPosCount;
     private int _lastSkipPosUpto;
+    // Score bounds (Impacts.cs) in the skip data of fields with freqs and norms: the term's in front of the block
+    // entries (-1: none), and the peeked block's.
+    private bool _hasImpacts;
+    private long _termImpactsPtr;
+    private long _peekImpactsPtr;
 
     // Positions: 128-value packed blocks across docs, then a vInt tail; decoded into _posBuf on demand.
     private long _ttf;
@@ -62,6 +67,8 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _hasFreqs = field.Meta.HasFreqs;
         _fieldHasPositions = field.Meta.HasPositions;
         _withPositions = withPositions;
+        _hasImpacts = field.Meta.HasFreqs && field.Meta.HasNorms;
+        _termImpactsPtr = -1;
         _df = meta.DocFreq;
         _ttf = meta.TotalTermFreq;
         _dense = null;
@@ -115,6 +122,11 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
             int skipLen = Mem.ReadVInt(_doc, ref p);
             _skipPtr = p;
             p += skipLen;
+            if (_hasImpacts)
+            {
+                _termImpactsPtr = _skipPtr;
+                ImpactsBuilder.Skip(_doc, ref _skipPtr);
+            }
         }
         _docPtr = p;
         _skipDocPtr = p;
@@ -301,7 +313,8 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         }
     }
 
-    private void SkipBlocks(int target)
+    /// <summary>Moves the skip cursor (not the decoded position) to the first block whose last doc is &gt;= target.</summary>
+    private void MoveSkipCursor(int target)
     {
         while (_skipIdx < _numFull)
         {
@@ -316,6 +329,11 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
                     _peekPosUpto = Mem.ReadVInt(_doc, ref p);
                     _peekPosCount = Mem.ReadVLong(_doc, ref p);
                 }
+                if (_hasImpacts)
+                {
+                    _peekImpactsPtr = p;
+                    ImpactsBuilder.Skip(_doc, ref p);
+                }
                 _skipPtr = p;
                 _peeked = true;
             }
@@ -328,7 +346,13 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
             _skipIdx++;
             _peeked = false;
         }
-        if (_skipIdx > _blockIndex)
+    }
+
+    private void SkipBlocks(int target)
+    {
+        MoveSkipCursor(target);
+        // The cursor may stand past target's block (BlockImpacts looked further ahead): then scan from where we are.
+        if (_skipIdx > _blockIndex && _skipLastDoc < target)
         {
             _blockIndex = _skipIdx;
             _docPtr = _skipDocPtr;
@@ -346,6 +370,24 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
                 _posLeft = 0;
             }
         }
+    }
+
+    public override int TermImpacts(Span<Impact> into)
+    {
+        if (_termImpactsPtr < 0) return 0;
+        long p = _termImpactsPtr;
+        return ImpactsBuilder.Read(_doc, ref p, into);
+    }
+
+    public override int BlockImpacts(int target, Span<Impact> into, out int count)
+    {
+        count = 0;
+        if (!_hasImpacts || _numFull == 0) return NoMoreDocs;
+        MoveSkipCursor(target);
+        if (_skipIdx >= _numFull) return NoMoreDocs; // the tail has no entry
+        long p = _peekImpactsPtr;
+        count = ImpactsBuilder.Read(_doc, ref p, into);
+        return _peekLastDoc;
     }
 
     public override int NextPosition()

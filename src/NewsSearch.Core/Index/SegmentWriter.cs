@@ -57,6 +57,12 @@ internal sealed class SegmentWriter : IDisposable
     private readonly ByteBuffer _skip = new();
     private int[] _termDocList = new int[BlockSize];   // the current term's docs, for a dense term's bitset
     private ulong[]? _denseBits;
+    // Field lengths by doc of a field with freqs and norms: the skip data then carries score bounds (Impacts.cs).
+    private int[]? _lengths;
+    private readonly ImpactsBuilder _blockImpacts = new();
+    private readonly ImpactsBuilder _termImpacts = new();
+    private readonly ByteBuffer _termImpactBytes = new();
+    private readonly HashSet<string> _impactFields = new(StringComparer.Ordinal);
 
     public SegmentWriter(string folder, string segmentName, int maxDoc)
     {
@@ -86,9 +92,12 @@ internal sealed class SegmentWriter : IDisposable
     public string Name => _meta.Name;
     public int MaxDoc => _meta.MaxDoc;
 
-    public void BeginField(string name, IndexOptions options)
+    /// <summary>Starts a field. <paramref name="lengths"/> (field length by doc) must be given for a field with freqs
+    /// whose norms <see cref="WriteNorms"/> will write, and only then: its terms' skip data then holds score bounds.</summary>
+    public void BeginField(string name, IndexOptions options, int[]? lengths = null)
     {
         _field = new FieldMeta { Name = name, Options = options };
+        _lengths = options >= IndexOptions.DocsAndFreqs ? lengths : null;
         Array.Clear(_fieldDocs);
         _blockFps.Clear();
         _blockFirstTermOffsets.Clear();
@@ -118,7 +127,10 @@ internal sealed class SegmentWriter : IDisposable
         _blockPosCount = 0;
         _termDocs.Clear();
         _skip.Clear();
+        _termImpacts.Clear();
     }
+
+    private int LengthOf(int doc) => doc < _lengths!.Length ? _lengths[doc] : 0;
 
     /// <summary>Adds a doc (ascending) of the current term; then call <see cref="AddPosition"/> freq times for positional fields.</summary>
     public void AddDoc(int doc, int freq)
@@ -175,6 +187,13 @@ internal sealed class SegmentWriter : IDisposable
             _blockPosFp = posNow;
             _blockPosCount = _termPosCount;
         }
+        if (_lengths is not null)
+        {
+            _blockImpacts.Clear();
+            for (int i = 0; i < BlockSize; i++) _blockImpacts.Add(_freqBuf[i], LengthOf(_docBuf[i]));
+            for (int i = 0; i < _blockImpacts.Count; i++) _termImpacts.Add(_blockImpacts[i].Freq, _blockImpacts[i].Length);
+            _blockImpacts.WriteTo(_skip);
+        }
         _blockLastDoc = prev;
         _bufCount = 0;
     }
@@ -216,7 +235,15 @@ internal sealed class SegmentWriter : IDisposable
             if (IndexFormat.IsDense(_df, _meta.MaxDoc)) WriteDenseDocs();
             if (_df >= BlockSize)
             {
-                _doc.WriteVInt(_skip.Length);
+                _termImpactBytes.Clear();
+                if (_lengths is not null)
+                {
+                    // The whole term's bounds go in front of the block entries.
+                    for (int i = 0; i < _bufCount; i++) _termImpacts.Add(_freqBuf[i], LengthOf(_docBuf[i]));
+                    _termImpacts.WriteTo(_termImpactBytes);
+                }
+                _doc.WriteVInt(_termImpactBytes.Length + _skip.Length);
+                _doc.WriteBytes(_termImpactBytes.Span);
                 _doc.WriteBytes(_skip.Span);
             }
             _doc.WriteBytes(_termDocs.Span);
@@ -311,6 +338,7 @@ internal sealed class SegmentWriter : IDisposable
     public void EndField()
     {
         var f = _field!;
+        if (_lengths is not null) _impactFields.Add(f.Name);
         FlushTermBlock();
         _tip.Align(8);
         f.TermsIndexOffset = _tip.Position;
@@ -338,6 +366,9 @@ internal sealed class SegmentWriter : IDisposable
     public void WriteNorms(string field, ReadOnlySpan<int> lengths)
     {
         var f = _meta.Fields.Find(x => x.Name == field);
+        // Readers expect score bounds in the skip data of exactly the fields with freqs and norms.
+        if (f is not null && f.HasFreqs && !_impactFields.Contains(field))
+            throw new InvalidOperationException($"field '{field}' has norms: its lengths must be given to BeginField");
         if (f is null)
         {
             f = new FieldMeta { Name = field, Options = IndexOptions.DocsFreqsPositions };
@@ -463,6 +494,9 @@ internal sealed class SegmentWriter : IDisposable
     /// <summary>Writes the .si, fsyncs all files and returns them (the segment is complete but not yet committed).</summary>
     public List<IndexFileInfo> Finish()
     {
+        foreach (var name in _impactFields)
+            if (_meta.Fields.Find(x => x.Name == name) is { HasNorms: false })
+                throw new InvalidOperationException($"field '{name}' was given lengths but no norms were written");
         _meta.Fields.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         var files = new List<IndexFileInfo>();
         foreach (var o in _all) { o.Finish(); files.Add(new IndexFileInfo(Path.GetFileName(o.Path), o.Length, o.Checksum)); }

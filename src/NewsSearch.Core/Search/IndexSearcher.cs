@@ -450,12 +450,13 @@ public sealed class IndexSearcher
                     float exact = 0;
                     for (int i = firstDriving; i < parts.Length; i++)
                         if (parts[i].DocId == doc) exact += parts[i].Score();
-                    int i2 = firstDriving - 1;
-                    while (i2 >= 0 && ScoreIfStillCompetitive(parts[i2], doc, prefix[i2 + 1], minScore, ref exact)) i2--;
-                    if (Scorer.Loosen((i2 >= 0 ? prefix[i2 + 1] : prefix[0]) + exact) < minScore) continue;
-                    int j = 0;
-                    while (j < check.Length && ScoreIfStillCompetitive(check[j], doc, checkRest[j], minScore, ref exact)) j++;
-                    if (Scorer.Loosen(checkRest[j] + exact) < minScore) continue;
+                    bool ruledOut = false;
+                    for (int i2 = firstDriving - 1; i2 >= 0 && !ruledOut; i2--)
+                        ruledOut = !AddIfCompetitive(parts[i2], doc, prefix[i2], minScore, ref exact);
+                    if (ruledOut || Scorer.Loosen(prefix[0] + exact) < minScore) continue;
+                    for (int j = 0; j < check.Length && !ruledOut; j++)
+                        ruledOut = !AddIfCompetitive(check[j], doc, checkRest[j + 1], minScore, ref exact);
+                    if (ruledOut || Scorer.Loosen(checkRest[check.Length] + exact) < minScore) continue;
                 }
                 if (checkLive && !leaf.IsLive(doc)) continue;
                 if (Seen(seen, doc) || !tree.AdvanceExact(doc)) continue;
@@ -469,11 +470,14 @@ public sealed class IndexSearcher
             }
         }
 
-        /// <summary>False when <paramref name="bound"/> (what this part and those after it can add) plus the exact scores
-        /// so far falls short of <paramref name="minScore"/>; else adds the part's score on <paramref name="doc"/>.</summary>
-        private static bool ScoreIfStillCompetitive(Scorer part, int doc, float bound, float minScore, ref float exact)
+        /// <summary>False when what <paramref name="part"/> can add on <paramref name="doc"/> plus
+        /// <paramref name="restAfter"/> (what the parts after it can) plus the exact scores so far falls short of
+        /// <paramref name="minScore"/>: first by its bound over the segment, then by its bound on the document's
+        /// postings block (read from the skip data, the block not decoded); else adds its score on the document.</summary>
+        private static bool AddIfCompetitive(Scorer part, int doc, float restAfter, float minScore, ref float exact)
         {
-            if (Scorer.Loosen(bound + exact) < minScore) return false;
+            if (Scorer.Loosen(restAfter + part.MaxScore + exact) < minScore) return false;
+            if (Scorer.Loosen(restAfter + part.ScoreBoundAt(doc) + exact) < minScore) return false;
             int d = part.DocId;
             if (d < doc) d = part.Advance(doc);
             if (d == doc) exact += part.Score();

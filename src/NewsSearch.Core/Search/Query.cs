@@ -117,6 +117,11 @@ public abstract class Scorer
     /// bounds are slightly loosened (<see cref="Loosen"/>) so float rounding in sums never makes a bound too tight.</summary>
     public virtual float MaxScore => float.PositiveInfinity;
 
+    /// <summary>An upper bound of <see cref="Score"/> on <paramref name="doc"/> (&gt;= DocId when the scorer has matched
+    /// before; increasing between calls), possibly tighter than <see cref="MaxScore"/> and found without moving to
+    /// it: a term reads the bound of the postings block holding it from the skip data. Default: MaxScore.</summary>
+    public virtual float ScoreBoundAt(int doc) => MaxScore;
+
     /// <summary>
     /// The collector keeps only documents scoring at least <paramref name="minScore"/> from now on (a tie can still
     /// win on the article id), so the scorer may skip documents that surely score less (MaxScore: a disjunction

@@ -36,23 +36,69 @@ public sealed class TermQuery(string field, string term) : Query
         {
             var postings = GramPostings.Get(leaf, query.Field, query.Term, withPositions: false);
             if (postings is null) return null;
+            // A deduped gram's postings may be the word field's (or a union): their recorded bounds are in that field's
+            // lengths, not this one's, so only a term read from its own field uses them.
+            bool ownField = GramPostings.WordFieldOf(query.Field) is null || !GramPostings.IsHanPair(query.Term);
             return needsScores
-                ? new TermScorer(postings, sim, leaf.GetFieldLengths(query.Field))
+                ? new TermScorer(postings, sim, leaf.GetFieldLengths(query.Field), ownField)
                 : new ConstantScorer(new PostingsScorer(postings), 0f);
         }
     }
 }
 
-/// <summary>Scores a term's postings with BM25 using the field length of each document (norms looked up once per segment).</summary>
-internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLengths lengths) : Scorer
+/// <summary>Scores a term's postings with BM25 using the field length of each document (norms looked up once per
+/// segment). Its bounds come from the (freq, length) pairs recorded in the skip data when <paramref name="useImpacts"/>
+/// (the postings are this field's own): the term's for <see cref="MaxScore"/>, the block's for
+/// <see cref="ScoreBoundAt"/>; else from the BM25 weight, which no frequency reaches.</summary>
+internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLengths lengths, bool useImpacts = false) : Scorer
 {
+    private float _maxScore = float.NaN;
+    private int _blockUpTo = -1;
+    private float _blockMax;
+
     public override int DocId => postings.DocId;
     public override int NextDoc() => postings.NextDoc();
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
     public override float ScoreUpperBound() => sim.UpperBound(postings.Freq);
-    // BM25 tends to boost · idf as the frequency grows (Lucene 8's form has no (k1 + 1) factor).
-    public override float MaxScore => Loosen(sim.Weight);
+
+    public override float MaxScore
+    {
+        get
+        {
+            if (float.IsNaN(_maxScore))
+            {
+                Span<Impact> pairs = stackalloc Impact[ImpactsBuilder.MaxStored];
+                int n = useImpacts ? postings.TermImpacts(pairs) : 0;
+                // BM25 tends to boost · idf as the frequency grows (Lucene 8's form has no (k1 + 1) factor).
+                _maxScore = n == 0 ? Loosen(sim.Weight) : Loosen(Max(pairs[..n]));
+            }
+            return _maxScore;
+        }
+    }
+
+    public override float ScoreBoundAt(int doc)
+    {
+        int d = postings.DocId;
+        if (d == doc) return Score();
+        if (d > doc) return 0f;
+        if (!useImpacts) return MaxScore;
+        if (doc > _blockUpTo)
+        {
+            Span<Impact> pairs = stackalloc Impact[ImpactsBuilder.MaxStored];
+            _blockUpTo = postings.BlockImpacts(doc, pairs, out int n);
+            _blockMax = n == 0 ? MaxScore : Loosen(Max(pairs[..n]));
+        }
+        return _blockMax;
+    }
+
+    private float Max(ReadOnlySpan<Impact> pairs)
+    {
+        float max = 0;
+        foreach (var p in pairs) max = Math.Max(max, sim.Score(p.Freq, p.Length));
+        return max;
+    }
+
     public override void IntoBitSet(ulong[] bits) => postings.IntoBitSet(bits);
     public override long Cost => postings.Cost;
 }
