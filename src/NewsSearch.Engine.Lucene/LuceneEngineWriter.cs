@@ -204,6 +204,12 @@ internal sealed class LuceneEngineWriter : IEngineWriter
         _writer.ForceMerge(Math.Max(1, maxSegments));
     }
 
+    public void WaitForMerges()
+    {
+        _writer.MaybeMerge();
+        _writer.WaitForMerges();
+    }
+
     public void Dispose()
     {
         if (_disposed) return;

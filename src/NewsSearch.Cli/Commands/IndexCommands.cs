@@ -66,6 +66,8 @@ public static class IndexCommands
             });
             // After the switch: a crash before this line leaves the old record, and the next open rebuilds with it.
             target.Write(data);
+            // The bulk build flushed many small segments: merge them as the policy asks before exiting.
+            manager.WaitForMerges();
             var stats = manager.GetStats();
             string converted = target == recorded ? "" : $" (converted from {recorded.Engine}/{recorded.Analysis} to {target.Engine}/{target.Analysis})";
             Console.WriteLine($"reindexed {stats.NumDocs:N0} articles into {manager.CurrentVersionFolder} in {sw.Elapsed.TotalSeconds:F1} s ({Mb(stats.TotalBytes)}){converted}");

@@ -178,6 +178,7 @@ public static class IngestCommands
             return;
         }
         long changes = engine.Index.CatchUp();
+        if (changes > 0) engine.Index.WaitForMerges(); // before exiting, which would abandon them
         var stats = engine.Index.GetStats();
         Console.WriteLine($"indexed {changes} changes in {sw.Elapsed.TotalSeconds:F1} s; the index holds {stats.NumDocs} documents");
     }

@@ -80,6 +80,10 @@ public interface IEngineWriter : IDisposable
 
     /// <summary>Merges down to at most <paramref name="maxSegments"/> segments (optimize); the caller commits.</summary>
     void ForceMerge(int maxSegments = 1);
+
+    /// <summary>Runs the merges the merge policy asks for now to their end (a running background merge included);
+    /// the caller commits. Without this, closing the writer abandons them.</summary>
+    void WaitForMerges();
 }
 
 /// <summary>An immutable point-in-time view of one commit, reference-counted: the publisher holds one reference

@@ -62,6 +62,12 @@ public sealed class NativeWriter(IndexWriter writer, NativeEngine engine) : IEng
 
     public void ForceMerge(int maxSegments = 1) => writer.ForceMerge(maxSegments);
 
+    public void WaitForMerges()
+    {
+        writer.MaybeMerge(); // inline without background merges; else starts the loop unless it runs
+        writer.WaitForMerges();
+    }
+
     public void Dispose() => writer.Dispose();
 }
 

@@ -105,6 +105,27 @@ public class IndexManagerTests(string engineName)
         Assert.That(d.SortedFields.Single(f => f.Name == ArticleDocuments.KindField).Value, Is.EqualTo("article"));
     }
 
+    /// <summary>A bulk build with background merges flushes many small segments; WaitForMerges runs the merges the
+    /// policy asks for and commits them, so the next open (a new process) sees the merged index, not the flushes.</summary>
+    [Test]
+    public void TestWaitForMergesCommitsTheMergesABulkBuildNeeds()
+    {
+        _store.UpsertMany(Enumerable.Range(0, 1500).Select(i => Art("m" + i, "title " + i, string.Join(" ", Enumerable.Range(0, 40).Select(k => "w" + (i * k % 97))))).ToList());
+        var options = new IndexManagerOptions { BackgroundMerges = true, RamBufferBytes = 64 << 10, CatchUpOnOpen = false };
+        using (var m = IndexManager.Open(IndexFolder, _store, Engine, TestAnalysis.For, TestAnalysis.Signature, options))
+        {
+            m.Reindex();
+            m.WaitForMerges();
+        }
+        using var reopened = IndexManager.Open(IndexFolder, _store, Engine, TestAnalysis.For, TestAnalysis.Signature,
+            new IndexManagerOptions { BackgroundMerges = false });
+        var stats = reopened.GetStats();
+        Assert.That(stats.NumDocs, Is.EqualTo(1500));
+        // Each flush held well under 100 of the 1,500 articles; ten segments per tier is what the policy allows.
+        Assert.That(stats.Segments, Has.Count.InRange(1, 10));
+        Assert.That(stats.Segments.Max(s => s.MaxDoc), Is.GreaterThan(150), "merged, not just flushed");
+    }
+
     [Test]
     public void TestReindexSwitchesToANewVersionAndDeletesTheOldOneWhenUnused()
     {
