@@ -429,8 +429,26 @@ public sealed class IndexSearcher
             while (firstDriving < parts.Length && Scorer.Loosen(prefix[firstDriving + 1]) < minScore) firstDriving++;
             bool checkLive = leaf.HasDeletions;
             int target = 0;
+            int windowEnd = -1; // documents up to here lie in blocks whose bounds can still compete
             while (firstDriving < parts.Length)
             {
+                // Block-max: while the driving parts' bounds on the blocks ahead (read from skip data) plus the other
+                // parts' bounds cannot reach the weakest kept score, jump past those blocks without decoding them.
+                while (heap.IsFull && target > windowEnd && target != Scorer.NoMoreDocs)
+                {
+                    float sum = prefix[firstDriving];
+                    int upTo = Scorer.NoMoreDocs;
+                    for (int i = firstDriving; i < parts.Length; i++)
+                    {
+                        var s = parts[i];
+                        int at = Math.Max(target, s.DocId);
+                        if (at == Scorer.NoMoreDocs) continue;
+                        sum += s.BlockBound(at, out int u);
+                        upTo = Math.Min(upTo, u);
+                    }
+                    if (Scorer.Loosen(sum) >= minScore || upTo == Scorer.NoMoreDocs) { windowEnd = upTo; break; }
+                    target = upTo + 1;
+                }
                 int doc = Scorer.NoMoreDocs;
                 for (int i = firstDriving; i < parts.Length; i++)
                 {

@@ -122,6 +122,15 @@ public abstract class Scorer
     /// it: a term reads the bound of the postings block holding it from the skip data. Default: MaxScore.</summary>
     public virtual float ScoreBoundAt(int doc) => MaxScore;
 
+    /// <summary>An upper bound of <see cref="Score"/> over the documents from <paramref name="target"/> (increasing
+    /// between calls) to <paramref name="upTo"/>, found without moving there: a term's postings block holding the
+    /// target (Lucene's impacts). Default: MaxScore up to <see cref="NoMoreDocs"/>.</summary>
+    public virtual float BlockBound(int target, out int upTo)
+    {
+        upTo = NoMoreDocs;
+        return MaxScore;
+    }
+
     /// <summary>
     /// The collector keeps only documents scoring at least <paramref name="minScore"/> from now on (a tie can still
     /// win on the article id), so the scorer may skip documents that surely score less (MaxScore: a disjunction

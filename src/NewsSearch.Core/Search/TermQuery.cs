@@ -82,13 +82,23 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLen
         int d = postings.DocId;
         if (d == doc) return Score();
         if (d > doc) return 0f;
-        if (!useImpacts) return MaxScore;
-        if (doc > _blockUpTo)
+        return BlockBound(doc, out _);
+    }
+
+    public override float BlockBound(int target, out int upTo)
+    {
+        if (!useImpacts)
+        {
+            upTo = NoMoreDocs;
+            return MaxScore;
+        }
+        if (target > _blockUpTo)
         {
             Span<Impact> pairs = stackalloc Impact[ImpactsBuilder.MaxStored];
-            _blockUpTo = postings.BlockImpacts(doc, pairs, out int n);
+            _blockUpTo = postings.BlockImpacts(target, pairs, out int n);
             _blockMax = n == 0 ? MaxScore : Loosen(Max(pairs[..n]));
         }
+        upTo = _blockUpTo;
         return _blockMax;
     }
 

@@ -196,7 +196,8 @@ public class ImpactsTests : TempFolderTest
     }
 
     /// <summary>A term scorer's bounds from the pairs: its MaxScore is at least every doc's score and at most the BM25
-    /// weight; its bound on a doc (asked in increasing order, before moving there) is at least that doc's score, and
+    /// weight; its bound on a doc (asked in increasing order, before moving there) is at least that doc's score, its
+    /// bound over a window from any target is at least every score in the window, and
     /// both are near tight: some doc of the term, and of each full block, scores within 5 % of them (capping the
     /// pairs at eight merges some into looser ones).</summary>
     [TestCase(false)]
@@ -231,6 +232,18 @@ public class ImpactsTests : TempFolderTest
                 var block = Enumerable.Range(b * 128, 128).ToList();
                 float bound = block.Max(i => atDoc[i]);
                 Assert.That(block.Max(i => scores[i].Score), Is.GreaterThanOrEqualTo(bound / 1.05f), $"block {b}");
+            }
+            // Over a window from any target: at least every score in it, and the window ends at a block's end.
+            var windows = weight.GetScorer(leaf)!;
+            var rng = new Random(terms);
+            for (int target = 0; target < leaf.MaxDoc; target += rng.Next(1, 200))
+            {
+                float bound = windows.BlockBound(target, out int upTo);
+                Assert.That(upTo, Is.GreaterThanOrEqualTo(target));
+                foreach (var (doc, score) in scores)
+                    if (doc >= target && doc <= upTo) Assert.That(bound, Is.GreaterThanOrEqualTo(score), $"doc {doc} in [{target}, {upTo}]");
+                if (upTo == Scorer.NoMoreDocs) break;
+                Assert.That(scores.FindIndex(x => x.Doc == upTo) % 128, Is.EqualTo(127), "a window ends with a block");
             }
         }
         Assert.That(terms, Is.GreaterThan(5));
