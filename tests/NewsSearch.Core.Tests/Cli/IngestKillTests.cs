@@ -70,15 +70,17 @@ public class IngestKillTests
 
         var rng = new Random(20260601);
         int kills = 0, midStore = 0;
+        long shortestFinishedRunMs = 3000;
         // Twelve kills: while records are still missing, each lands once the store holds a random number of them
         // (polled read-only), so kills fall inside the storing on a fast machine as on a slow one; once everything
-        // is stored, at a random moment of the rerun (re-reading pages, catching the index up).
+        // is stored, at a random moment of the rerun (re-reading pages, catching the index up), drawn below the
+        // shortest rerun seen to finish: a fixed window let a fast machine finish most reruns before their kill.
         for (int round = 0; kills < 12 && round < 48; round++)
         {
             long before = StoredCount(data);
             long target = before < expected.Count ? rng.NextInt64(before, expected.Count) : -1;
             var clock = Stopwatch.StartNew();
-            int deadline = rng.Next(300, 3000);
+            int deadline = rng.Next(50, (int)Math.Max(51, shortestFinishedRunMs * 9 / 10));
             using var child = Process.Start(Ingest(data, tree))!;
             var stdout = child.StandardOutput.ReadToEndAsync();
             var stderr = child.StandardError.ReadToEndAsync();
@@ -87,6 +89,7 @@ public class IngestKillTests
             if (child.HasExited)
             {
                 Assert.That(child.ExitCode, Is.EqualTo(0), () => $"round {round}: {stderr.Result}");
+                if (target < 0) shortestFinishedRunMs = Math.Min(shortestFinishedRunMs, clock.ElapsedMilliseconds);
                 continue;
             }
             child.Kill(entireProcessTree: true); // SIGKILL
