@@ -26,8 +26,8 @@ public static class CompareBench
         var corpus = new Option<string>("--corpus") { Description = "JSONL corpus (id,title,body,date), e.g. from gen_corpus.py", Required = true };
         var queries = new Option<string>("--queries") { Description = "File with one query per line (e.g. ../shared/bench/queries.txt)", Required = true };
         var limit = new Option<int>("--limit") { Description = "Index at most this many articles", DefaultValueFactory = _ => int.MaxValue };
-        // As bench search: enough for tiered compilation to reach optimized code on every engine's paths.
-        var warmup = new Option<int>("--warmup") { Description = "Untimed passes over all queries per engine (each variant too)", DefaultValueFactory = _ => 30 };
+        // As bench search: at least this many, then on until the JIT goes quiet on every engine's paths.
+        var warmup = new Option<int>("--warmup") { Description = "Untimed passes over all queries per engine at least (each variant too), then on until the JIT has compiled nothing for 1 s (at most 60 s); 0: none", DefaultValueFactory = _ => 30 };
         var passes = new Option<int>("--passes") { Description = "Timed passes over all queries (engines interleaved per pass)", DefaultValueFactory = _ => 20 };
         var keep = new Option<string?>("--keep") { Description = "Put the bench data in this folder and keep it (default: a temporary folder, deleted at the end)" };
         var ram = new Option<int>("--ram-mb") { Description = "RAM buffer of our two engines in MB (the baseline uses 64 MB, as the reference)", DefaultValueFactory = _ => 384 };
@@ -166,7 +166,7 @@ public static class CompareBench
                         throw new CliException($"{side.Engine}: query {i + 1} '{s.Queries[i]}': {e.Message}");
                     }
                 }
-            Console.WriteLine($"\nsearch: {s.Queries.Count} queries, {s.Warmup} warm-up passes per engine, {s.Passes} timed passes " +
+            Console.WriteLine($"\nsearch: {s.Queries.Count} queries, at least {s.Warmup} warm-up passes per engine until the JIT is quiet, {s.Passes} timed passes " +
                 $"(engines interleaved per pass), top {top}; segments: " +
                 string.Join(", ", leases.Select(l => $"{l.Snapshot.Engine} {l.Snapshot.GetStats(l.VersionFolder).Segments.Count}")) +
                 $", stock {baseline.SegmentCount}");
@@ -261,8 +261,13 @@ public static class CompareBench
     private static void RunSearches(List<SearchSide> sides, Settings s)
     {
         foreach (var side in sides)
-            for (int p = 0; p < s.Warmup; p++)
+        {
+            var warmUp = BenchShared.WarmUp(() =>
+            {
                 foreach (var q in s.Queries) side.Search(q);
+            }, s.Warmup);
+            Console.WriteLine($"{side.Engine,-7} {BenchShared.Describe(warmUp)}");
+        }
         for (int p = 0; p < s.Passes; p++)
         {
             // Rotate who goes first, so no engine always follows the same one.

@@ -84,9 +84,9 @@ public static partial class SearchCommands
     {
         var bench = new Command("search", "Query latency and throughput (parse + search, top 10), loading and highlighting cost");
         var queries = new Option<string>("--queries") { Description = "File with one query per line (e.g. ../shared/bench/queries.txt)", Required = true };
-        // Enough untimed passes for the JIT's tiered compilation to reach its optimized code (30 calls + a
-        // background compile), so the figures are the steady state a long-running server sees.
-        var warmup = new Option<int>("--warmup") { Description = "Untimed passes over all queries (each variant too)", DefaultValueFactory = _ => 30 };
+        // At least this many untimed passes, then more until the JIT goes quiet (BenchShared.WarmUp), so the figures
+        // are the steady state a long-running server sees.
+        var warmup = new Option<int>("--warmup") { Description = "Untimed passes over all queries at least (each variant too), then on until the JIT has compiled nothing for 1 s (at most 60 s); 0: none", DefaultValueFactory = _ => 30 };
         var passes = new Option<int>("--passes") { Description = "Timed passes over all queries", DefaultValueFactory = _ => 20 };
         var top = new Option<int>("--top") { Description = "Hits collected per query", DefaultValueFactory = _ => 10 };
         bench.Options.Add(queries);
@@ -166,7 +166,7 @@ public static partial class SearchCommands
         var snapshot = session.Snapshot;
         var parser = session.Searcher.Parser;
         Console.WriteLine($"snapshot: {snapshot.Engine} engine, {snapshot.NumDocs:N0} docs; " +
-            $"{queries.Count} queries, {warmup} warm-up + {passes} timed passes, top {top}");
+            $"{queries.Count} queries, at least {warmup} warm-up passes until the JIT is quiet + {passes} timed passes, top {top}");
         var parsed = new Query[queries.Count];
         for (int i = 0; i < queries.Count; i++)
         {
@@ -178,8 +178,10 @@ public static partial class SearchCommands
         // highlighting are measured separately below.
         long Run(string q) => NewsSearcher.Rank(snapshot, parser.ParseWithFallback(q), top).Result.TotalHits;
         var hits = new long[queries.Count];
-        for (int p = 0; p < warmup; p++)
+        var warmUp = BenchShared.WarmUp(() =>
+        {
             for (int i = 0; i < queries.Count; i++) hits[i] = Run(queries[i]);
+        }, warmup);
         var samples = new double[queries.Count][];
         var allocated = new long[queries.Count];
         for (int i = 0; i < queries.Count; i++) samples[i] = new double[passes];
@@ -204,7 +206,10 @@ public static partial class SearchCommands
         // Each query again with every facet counted (issue 9: every query's p95 within its target with facets on).
         const FacetFields allFacets = FacetFields.Month | FacetFields.Author | FacetFields.Section;
         void Faceted(int i) => snapshot.Search(new EngineSearchRequest(parser.Parse(queries[i]), top) { Facets = allFacets });
-        for (int i = 0; i < queries.Count; i++) Faceted(i);
+        BenchShared.WarmUp(() =>
+        {
+            for (int i = 0; i < queries.Count; i++) Faceted(i);
+        }, warmup);
         var facetSamples = new double[queries.Count][];
         for (int i = 0; i < queries.Count; i++) facetSamples[i] = new double[passes];
         for (int p = 0; p < passes; p++)
@@ -230,7 +235,7 @@ public static partial class SearchCommands
         var all = samples.SelectMany(x => x).OrderBy(x => x).ToArray();
         double qps = all.Length / total.Elapsed.TotalSeconds;
         Console.WriteLine($"parse+search: {qps:F0} QPS, p50 {BenchShared.Percentile(all, 50):F3} ms, p95 {BenchShared.Percentile(all, 95):F3} ms, " +
-            $"p99 {BenchShared.Percentile(all, 99):F3} ms ({all.Length} searches, {gcs} gen0 GCs)");
+            $"p99 {BenchShared.Percentile(all, 99):F3} ms ({all.Length} searches, {gcs} gen0 GCs; {BenchShared.Describe(warmUp)})");
         // On a shared machine wall time includes waiting for the CPU; process CPU time does not.
         Console.WriteLine($"parse+search CPU time: {cpu.TotalMilliseconds / all.Length:F3} ms per search on average " +
             $"({all.Length / Math.Max(cpu.TotalSeconds, 1e-9):F0} searches per CPU-second)");
