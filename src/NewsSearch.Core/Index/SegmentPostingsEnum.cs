@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 namespace NewsSearch.Core.Index;
 
 /// <summary>
@@ -307,10 +308,57 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         if (_numFull > 0 && (_bufCount == 0 || target > _docs[_bufCount - 1])) SkipBlocks(target);
         while (true)
         {
-            // Scan the rest of the buffer without touching positions until the target block is reached.
+            int start = _bufIdx + 1;
+            if (start < _bufCount)
+            {
+                // Land on the first buffered doc >= target in one search (a leapfrog's targets lie tens of docs
+                // apart in a common term's postings: stepping doc by doc was most of a phrase's candidate cost),
+                // passing the skipped docs' positions on to be skipped, as NextDoc does one by one.
+                int end = _docs[_bufCount - 1] >= target ? start + CountBelow(_docs.AsSpan(start, _bufCount - start), target) : _bufCount;
+                if (_withPositions)
+                {
+                    _posToSkip += _posLeft + SumOf(_freqs.AsSpan(start, end - start));
+                    _posLeft = 0;
+                    _lastPos = 0;
+                }
+                if (end < _bufCount)
+                {
+                    _bufIdx = end;
+                    if (_withPositions) _posLeft = _freqs[end];
+                    return _docId = _docs[end];
+                }
+                _bufIdx = _bufCount - 1;
+            }
+            // The buffer is used up: the next block (the skip list stopped at target's block, or the tail).
             int d = NextDoc();
             if (d >= target) return d;
         }
+    }
+
+    /// <summary>How many of <paramref name="sorted"/> (ascending) are below <paramref name="target"/>.</summary>
+    private static int CountBelow(ReadOnlySpan<int> sorted, int target)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(target);
+            ref int first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(sorted);
+            for (; i + 8 <= sorted.Length; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref first, (nuint)i);
+                uint below = Vector256.LessThan(v, t).ExtractMostSignificantBits();
+                if (below != 0xFF) return i + System.Numerics.BitOperations.PopCount(below);
+            }
+        }
+        while (i < sorted.Length && sorted[i] < target) i++;
+        return i;
+    }
+
+    private static long SumOf(ReadOnlySpan<int> values)
+    {
+        long sum = 0;
+        foreach (int v in values) sum += v;
+        return sum;
     }
 
     /// <summary>Moves the skip cursor (not the decoded position) to the first block whose last doc is &gt;= target.</summary>
