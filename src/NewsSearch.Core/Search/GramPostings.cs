@@ -66,7 +66,14 @@ internal sealed class UnionPostingsEnum(PostingsEnum a, PostingsEnum b) : Postin
 
     public override int Freq => (a.DocId == _doc ? a.Freq : 0) + (b.DocId == _doc ? b.Freq : 0);
 
-    public override int NextDoc() => Advance(_doc + 1);
+    public override int NextDoc()
+    {
+        // Only the sides standing on the current doc move, each by one (an Advance would search its block).
+        if (a.DocId <= _doc) a.NextDoc();
+        if (b.DocId <= _doc) b.NextDoc();
+        _positionsStarted = false;
+        return _doc = Math.Min(a.DocId, b.DocId);
+    }
 
     public override int Advance(int target)
     {

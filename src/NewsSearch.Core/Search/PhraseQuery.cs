@@ -40,6 +40,20 @@ public sealed class PhraseQuery : Query
     /// <summary>Position moves allowed (0 = exact phrase).</summary>
     public int Slop { get; }
 
+    /// <summary>
+    /// A word-field term whose characters are exactly this exact gram phrase's bigrams in a row (the parser's one word
+    /// over its gram field), or null. Matches and scores stay the same; it only saves work: each occurrence of the
+    /// word holds one occurrence of every bigram of the phrase at the phrase's positions, so in a document where some
+    /// bigram occurs as often as the word does, every occurrence of that bigram lies inside an occurrence of the word,
+    /// the phrase occurs exactly where the word does, and its frequency is the word's: no other term is moved there
+    /// and no position is read. Where the bigram occurs more often the phrase is checked as usual.
+    /// </summary>
+    public (string Field, string Term)? SpelledBy { get; private init; }
+
+    /// <summary>This phrase with <see cref="SpelledBy"/> set (ignored for a sloppy phrase).</summary>
+    public PhraseQuery SpelledByWord(string wordField, string term) =>
+        new(Field, Terms.Select((t, i) => (t, Positions[i])).ToArray(), Slop) { SpelledBy = Slop == 0 ? (wordField, term) : null };
+
     public override Weight CreateWeight(IndexSearcher searcher, bool needsScores, float boost)
     {
         var stats = searcher.GetFieldStatistics(Field);
@@ -93,6 +107,7 @@ public sealed class PhraseQuery : Query
             return new ExactPhraseScorer(postings, query.Positions, sim, needsScores,
                 needsScores ? leaf.GetFieldLengths(query.Field) : default, query.Slop,
                 docsOnly: i => GramPostings.Get(leaf, query.Field, query.Terms[i], withPositions: false),
+                spelledBy: query.SpelledBy is { } w ? leaf.GetPostings(w.Field, w.Term, withPositions: false) : null,
                 matchCache: needsScores || query.Slop > 0 || leaf is not SegmentReader segment ? null : (segment.Core.PhraseMatches, CacheKey, leaf.MaxDoc));
         }
 
@@ -119,6 +134,8 @@ internal sealed class ExactPhraseScorer : Scorer
     private readonly int[] _order;               // _postings[k] is term _order[k] of the phrase
     private readonly Func<int, PostingsEnum?>? _docsOnly;
     private readonly (SegmentMatchCache Cache, string Key, int MaxDoc)? _matchCache;
+    private readonly PostingsEnum? _spelledBy;   // the word spelling the phrase (PhraseQuery.SpelledBy), no positions
+    private bool _spelled;                       // the current doc matched through _spelledBy
     private int _doc = -1;
     private float _freq;
 
@@ -126,9 +143,10 @@ internal sealed class ExactPhraseScorer : Scorer
     /// intersect dense terms as bitsets.</param>
     public ExactPhraseScorer(PostingsEnum[] postings, IReadOnlyList<int> offsets, BM25Scorer sim, bool needsScores,
         FieldLengths lengths, int slop = 0, Func<int, PostingsEnum?>? docsOnly = null,
-        (SegmentMatchCache Cache, string Key, int MaxDoc)? matchCache = null)
+        (SegmentMatchCache Cache, string Key, int MaxDoc)? matchCache = null, PostingsEnum? spelledBy = null)
     {
         _matchCache = matchCache;
+        _spelledBy = slop == 0 ? spelledBy : null;
         _slop = slop;
         _docsOnly = docsOnly;
         var order = _order = Enumerable.Range(0, postings.Length).OrderBy(i => postings[i].Cost).ToArray();
@@ -151,7 +169,7 @@ internal sealed class ExactPhraseScorer : Scorer
     {
         for (int doc = NextCandidate(target); doc != NoMoreDocs; doc = NextCandidate(doc + 1))
         {
-            _freq = _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
+            _freq = _spelled ? SpelledFreq : _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
             if (_freq > 0) return _doc = doc;
         }
         return _doc = NoMoreDocs;
@@ -165,6 +183,7 @@ internal sealed class ExactPhraseScorer : Scorer
         int doc = lead.DocId < target ? lead.Advance(target) : lead.DocId;
         while (doc != NoMoreDocs)
         {
+            if (_spelledBy is not null && SpelledAt(doc)) return doc;
             int i = 1;
             for (; i < _postings.Length; i++)
             {
@@ -181,19 +200,41 @@ internal sealed class ExactPhraseScorer : Scorer
         return NoMoreDocs;
     }
 
+    /// <summary>Whether the lead's document <paramref name="doc"/> matches through the spelling word (sets
+    /// <see cref="_spelled"/>): it holds the word and, when scoring, the lead occurs there as often as the word (see
+    /// <see cref="PhraseQuery.SpelledBy"/>). Any document holding the word matches the phrase.</summary>
+    private bool SpelledAt(int doc)
+    {
+        var w = _spelledBy!;
+        int d = w.DocId < doc ? w.Advance(doc) : w.DocId;
+        return _spelled = d == doc && (!_needsScores || w.Freq == _postings[0].Freq);
+    }
+
+    /// <summary>The phrase frequency of a document matched through the spelling word: the word's.</summary>
+    private float SpelledFreq => _needsScores ? _spelledBy!.Freq : 1;
+
     /// <summary>Reads positions only for candidates not set yet: in an OR whose cheaper clauses went first (a word
     /// that spells the phrase), most candidates are already matches.</summary>
     public override void IntoBitSet(ulong[] bits)
     {
-        if (_doc == -1 && _docsOnly is not null && _postings.Length > 1 && _postings[0].Cost >= ((long)bits.Length << 6) / 64)
+        // Dense: the lead matches a doc in every 64 on average. With a spelling word far fewer pay: its documents are
+        // set from its postings as bits and only the rest of the lead's are checked, so walking the lead doc by doc
+        // (a union of two postings lists for a sub-word) costs more than unpacking it into a bitset.
+        long denseCost = _spelledBy is null ? bits.Length : bits.Length / 8;
+        if (_doc == -1 && _docsOnly is not null && _postings.Length > 1 && _postings[0].Cost >= denseCost)
         {
             if (_matchCache is { } c && CachedIntoBitSet(c.Cache, c.Key, c.MaxDoc, bits)) return;
             if (DenseIntoBitSet(bits)) return;
         }
-        for (int doc = NextCandidate(_doc + 1); doc != NoMoreDocs; doc = NextCandidate(doc + 1))
+        // The lead's documents already set are passed over before the other terms are moved to them: a word that
+        // spells the phrase set most of them, and moving a common sub-word's postings there was most of the cost.
+        var lead = _postings[0];
+        for (int doc = lead.DocId <= _doc ? lead.Advance(_doc + 1) : lead.DocId; doc != NoMoreDocs; doc = lead.NextDoc())
         {
             ulong bit = 1UL << doc;
             if ((bits[doc >> 6] & bit) != 0) continue;
+            if (_spelledBy is not null && SpelledAt(doc)) { bits[doc >> 6] |= bit; continue; }
+            if (!AtCandidate(doc)) continue;
             if (_slop > 0 ? PhraseFreq() > 0 : OccursOnce()) bits[doc >> 6] |= bit;
         }
         _doc = NoMoreDocs;
@@ -228,6 +269,8 @@ internal sealed class ExactPhraseScorer : Scorer
         var docs = new PostingsEnum[_postings.Length];
         for (int k = 0; k < docs.Length; k++)
             if ((docs[k] = _docsOnly!(_order[k])!) is null) return false;
+        // The spelling word's documents are matches: set them first, so no positions are read there.
+        if (_spelledBy is not null && _spelledBy.DocId == -1) _spelledBy.IntoBitSet(bits);
         var candidates = ScratchBits.Rent(words);
         var sub = ScratchBits.Rent(words);
         docs[0].IntoBitSet(candidates);
@@ -282,12 +325,15 @@ internal sealed class ExactPhraseScorer : Scorer
     /// over common words would otherwise scan on to its next match).</summary>
     public override bool AdvanceExact(int target)
     {
-        foreach (var p in _postings)
+        _spelled = false;
+        for (int k = 0; k < _postings.Length; k++)
         {
+            var p = _postings[k];
             int d = p.DocId < target ? p.Advance(target) : p.DocId;
             if (d != target) return false;
+            if (k == 0 && _spelledBy is not null && SpelledAt(target)) break;
         }
-        _freq = _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
+        _freq = _spelled ? SpelledFreq : _needsScores || _slop > 0 ? PhraseFreq() : (OccursOnce() ? 1 : 0);
         if (_freq <= 0) return false;
         _doc = target;
         return true;
