@@ -157,6 +157,7 @@ public sealed class QueryParser
             string? gramField = GramFieldOf(wordField);
             Query? gram = null;
             List<QueryToken>? gramTokens = null;
+            bool spells = false; // one word whose characters are exactly the gram phrase's bigrams in a row
             if (gramField is not null && allCjk)
             {
                 gramTokens = TokenStreams.Analyze(_queryAnalyzer(gramField), trimmed);
@@ -175,14 +176,13 @@ public sealed class QueryParser
                     // Every bigram, not just a covering subset: the phrase leapfrogs from its rarest bigram (济发 in
                     // 经济发展), so more terms mean fewer candidate documents (14× faster on that phrase).
                     gram = PhraseOrTerm(gramField, gramTokens);
-                    if (gram is PhraseQuery phrase && wordTokens.Count == 1 && SpellsGrams(wordTokens[0].Term, gramTokens))
-                        gram = phrase.SpelledByWord(wordField, wordTokens[0].Term);
+                    spells = wordTokens.Count == 1 && SpellsGrams(wordTokens[0].Term, gramTokens);
+                    if (spells && gram is PhraseQuery phrase) gram = phrase.SpelledByWord(wordField, wordTokens[0].Term);
                 }
                 if (gram is not null) gram = Boost(gram, fieldBoost * _options.GramWeight);
             }
 
-            if (gram is not null && word is not null && !singleCjk && slop == 0 && wordTokens.Count == 1
-                && gramTokens is not null && SpellsGrams(wordTokens[0].Term, gramTokens))
+            if (gram is not null && word is not null && spells)
             {
                 // One word spelling the whole text: every document holding the word holds its bigrams in a row, so
                 // word ⊆ gram and "gram, or word" matches what "gram, plus word" does, with the same score. As a
