@@ -160,16 +160,35 @@ internal sealed unsafe class SegmentCore
     /// the ids (a constant-score query ties on every match).</summary>
     public ulong[] IdKeys => Volatile.Read(ref _idKeys) ?? BuildIdKeys();
 
+    private int[]? _idKeyRuns;
+
+    /// <summary>Where each run of documents whose <see cref="IdKeys"/> strictly ascend begins (0 first), or null when
+    /// the runs are too short to be worth it (more than one per 64 documents). A segment written from articles in id
+    /// order is one run; one merged from such segments is one run per source. Within a run the article ids ascend,
+    /// so on a score tie a later document always loses to an earlier one.</summary>
+    public int[]? IdKeyRuns
+    {
+        get
+        {
+            _ = IdKeys;
+            return Volatile.Read(ref _idKeyRuns);
+        }
+    }
+
     private ulong[] BuildIdKeys()
     {
         var keys = new ulong[MaxDoc];
+        var runs = new List<int> { 0 };
         for (int d = 0; d < keys.Length; d++)
         {
             var id = GetIdUtf8(d);
             ulong key = 0;
             for (int i = 0; i < 8; i++) key = key << 8 | (i < id.Length ? id[i] : 0u);
             keys[d] = key;
+            if (d > 0 && key <= keys[d - 1]) runs.Add(d);
         }
+        // Written before the keys are published: whoever sees the keys sees the runs.
+        Volatile.Write(ref _idKeyRuns, runs.Count <= 1 + MaxDoc / 64 ? runs.ToArray() : null);
         Volatile.Write(ref _idKeys, keys);
         return keys;
     }

@@ -161,8 +161,20 @@ public sealed class IndexSearcher
                     bound = heap.MinScore;
                     skipped |= scorer.SetMinCompetitiveScore(bound);
                 }
+                // A small query's walk is cheaper than the counting pass an early stop needs.
+                float leafMax = prune ? scorer.MaxScore : float.PositiveInfinity;
                 for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
                 {
+                    if (checkLive && !leaf.IsLive(doc)) continue;
+                    while (heap.RestOfRunLoses(docBase + doc, leafMax))
+                    {
+                        // The rest of the run cannot enter: the segment is counted without scoring.
+                        skipped = true;
+                        int next = heap.NextRunStart(doc);
+                        doc = next == Scorer.NoMoreDocs ? next : scorer.Advance(next);
+                        if (doc == Scorer.NoMoreDocs) break;
+                    }
+                    if (doc == Scorer.NoMoreDocs) break;
                     if (checkLive && !leaf.IsLive(doc)) continue;
                     total++;
                     if (bits is not null) bits[doc >> 6] |= 1UL << doc;
@@ -423,6 +435,7 @@ public sealed class IndexSearcher
             prefix[0] = otherBound;
             for (int i = 0; i < parts.Length; i++) prefix[i + 1] = prefix[i] + parts[i].MaxScore;
             float minScore = heap.IsFull ? heap.MinScore : float.NegativeInfinity;
+            float leafMax = tree.MaxScore;
             // The tree prunes inside too: its MaxScore disjunctions then leave lazy clauses unadvanced on candidates.
             if (heap.IsFull) tree.SetMinCompetitiveScore(minScore);
             int firstDriving = 0;
@@ -458,6 +471,12 @@ public sealed class IndexSearcher
                     if (d < doc) doc = d;
                 }
                 if (doc == Scorer.NoMoreDocs) break;
+                if (heap.RestOfRunLoses(docBase + doc, leafMax))
+                {
+                    target = heap.NextRunStart(doc);
+                    if (target == Scorer.NoMoreDocs) break;
+                    continue;
+                }
                 target = doc + 1;
                 // MaxScore per document: the driving parts on it, scored exactly (a freq and a field length each),
                 // plus the bounds of everything else, may already fall short; the whole query is not checked then.
@@ -519,6 +538,7 @@ public sealed class IndexSearcher
         private readonly ulong[] _keys = new ulong[capacity];
         private int _count;
         private ulong[]? _leafKeys;
+        private int[]? _leafRuns;
         private int _leafBase;
 
         public readonly bool IsFull => _count == _items.Length;
@@ -529,8 +549,32 @@ public sealed class IndexSearcher
         /// <summary>The segment whose documents are offered next (snapshot-wide ids from <paramref name="docBase"/>).</summary>
         public void SetLeaf(LeafReader leaf, int docBase)
         {
-            _leafKeys = leaf is SegmentReader segment ? segment.Core.IdKeys : null;
+            var core = (leaf as SegmentReader)?.Core;
+            _leafKeys = core?.IdKeys;
+            _leafRuns = core?.IdKeyRuns;
             _leafBase = docBase;
+        }
+
+        /// <summary>Whether no document of the current segment from <paramref name="doc"/> (snapshot-wide) to the end
+        /// of its run of ascending ids (<see cref="NextRunStart"/>) can enter, given that none scores above
+        /// <paramref name="leafMaxScore"/> (the segment's bound): the heap is full, its weakest score is that bound or
+        /// more, and <paramref name="doc"/> loses the tie to the weakest kept hit, so every later document of the run,
+        /// with a later id, does too (Lucene's early termination on an index sorted by the tie-break). A
+        /// constant-score query then takes n matches from each run instead of walking them all.</summary>
+        public readonly bool RestOfRunLoses(int doc, float leafMaxScore)
+        {
+            if (_leafRuns is null || !IsFull || leafMaxScore > _items[0].Score) return false;
+            return _keys[0] != 0 && _leafKeys![doc - _leafBase] > _keys[0];
+        }
+
+        /// <summary>The first document (segment-relative) of the run after the one holding <paramref name="leafDoc"/>
+        /// (segment-relative), or <see cref="Scorer.NoMoreDocs"/>.</summary>
+        public readonly int NextRunStart(int leafDoc)
+        {
+            var runs = _leafRuns!;
+            int i = Array.BinarySearch(runs, leafDoc + 1);
+            if (i < 0) i = ~i;
+            return i < runs.Length ? runs[i] : Scorer.NoMoreDocs;
         }
 
         // 0: no key (a reader without id keys; ids are never empty, so a real key is never 0).
