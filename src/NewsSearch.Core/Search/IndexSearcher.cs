@@ -431,6 +431,7 @@ public sealed class IndexSearcher
             checkRest[check.Length] = uncheckedBound;
             for (int j = check.Length - 1; j >= 0; j--) checkRest[j] = checkRest[j + 1] + check[j].MaxScore;
             Array.Sort(parts.Select(s => s.MaxScore).ToArray(), parts);
+            var upper = new float[parts.Length]; // the driving parts' frequency-only bounds on the current document
             var prefix = new float[parts.Length + 1];
             prefix[0] = otherBound;
             for (int i = 0; i < parts.Length; i++) prefix[i + 1] = prefix[i] + parts[i].MaxScore;
@@ -484,10 +485,21 @@ public sealed class IndexSearcher
                 // lift it: each either rules the document out or replaces its bound by its score.
                 if (heap.IsFull)
                 {
-                    float exact = 0;
+                    // The driving parts on it, highest bound first: each is scored (its field length read: at 1M
+                    // documents a cache miss) only while its bound from the frequency alone, the other driving
+                    // parts' and everything else's can still lift the document.
+                    float pending = 0;
                     for (int i = firstDriving; i < parts.Length; i++)
-                        if (parts[i].DocId == doc) exact += parts[i].Score();
-                    bool ruledOut = false;
+                        if (parts[i].DocId == doc) pending += upper[i] = parts[i].ScoreUpperBound();
+                    float exact = 0;
+                    bool ruledOut = Scorer.Loosen(prefix[firstDriving] + pending) < minScore;
+                    for (int i = parts.Length - 1; i >= firstDriving && !ruledOut; i--)
+                    {
+                        if (parts[i].DocId != doc) continue;
+                        pending = Math.Max(0f, pending - upper[i]);
+                        exact += parts[i].Score();
+                        ruledOut = Scorer.Loosen(prefix[firstDriving] + exact + pending) < minScore;
+                    }
                     for (int i2 = firstDriving - 1; i2 >= 0 && !ruledOut; i2--)
                         ruledOut = !AddIfCompetitive(parts[i2], doc, prefix[i2], minScore, ref exact);
                     if (ruledOut || Scorer.Loosen(prefix[0] + exact) < minScore) continue;
@@ -510,14 +522,18 @@ public sealed class IndexSearcher
         /// <summary>False when what <paramref name="part"/> can add on <paramref name="doc"/> plus
         /// <paramref name="restAfter"/> (what the parts after it can) plus the exact scores so far falls short of
         /// <paramref name="minScore"/>: first by its bound over the segment, then by its bound on the document's
-        /// postings block (read from the skip data, the block not decoded); else adds its score on the document.</summary>
+        /// postings block (read from the skip data, the block not decoded), then by its bound from the document's
+        /// frequency (<see cref="Scorer.ScoreUpperBound"/>, no field length read); else adds its score on it.</summary>
         private static bool AddIfCompetitive(Scorer part, int doc, float restAfter, float minScore, ref float exact)
         {
             if (Scorer.Loosen(restAfter + part.MaxScore + exact) < minScore) return false;
             if (Scorer.Loosen(restAfter + part.ScoreBoundAt(doc) + exact) < minScore) return false;
             int d = part.DocId;
             if (d < doc) d = part.Advance(doc);
-            if (d == doc) exact += part.Score();
+            if (d != doc) return true;
+            // Its bound on the document from the frequency alone, before its field length is read.
+            if (Scorer.Loosen(restAfter + part.ScoreUpperBound() + exact) < minScore) return false;
+            exact += part.Score();
             return true;
         }
 

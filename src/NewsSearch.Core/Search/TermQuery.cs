@@ -53,14 +53,40 @@ public sealed class TermQuery(string field, string term) : Query
 internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLengths lengths, bool useImpacts = false) : Scorer
 {
     private float _maxScore = float.NaN;
+    private int _blockFrom = -1;          // the cached block's pairs hold for docs in [_blockFrom, _blockUpTo]
     private int _blockUpTo = -1;
     private float _blockMax;
+    private Impact[]? _blockPairs;
+    private int _blockPairCount;
 
     public override int DocId => postings.DocId;
     public override int NextDoc() => postings.NextDoc();
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
-    public override float ScoreUpperBound() => sim.UpperBound(postings.Freq);
+    /// <summary>The score of the document's freq at the shortest length its block's pairs allow for that freq (every
+    /// document has a pair with at least its freq and at most its length, and the front's lengths rise with the freq),
+    /// so most documents of a common term are ruled out without reading their field length; the same float
+    /// expression as <see cref="Score"/>, so it is never below it. Without the block's pairs: the term's bound or length
+    /// 0, whichever is lower.</summary>
+    public override float ScoreUpperBound()
+    {
+        int freq = postings.Freq;
+        if (useImpacts)
+        {
+            int doc = postings.DocId;
+            // Only forward: the skip cursor never moves back to a block behind the cached one.
+            if (doc > _blockUpTo) LoadBlock(doc);
+            if (doc >= _blockFrom && doc <= _blockUpTo)
+            {
+                var pairs = _blockPairs!;
+                for (int i = 0; i < _blockPairCount; i++)
+                    if (pairs[i].Freq >= freq) return sim.Score(freq, pairs[i].Length);
+            }
+            // The tail block has no pairs; a block read ahead holds for none behind it: the term's pairs bound it.
+            return Math.Min(sim.UpperBound(freq), MaxScore);
+        }
+        return sim.UpperBound(freq);
+    }
 
     public override float MaxScore
     {
@@ -92,14 +118,19 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLen
             upTo = NoMoreDocs;
             return MaxScore;
         }
-        if (target > _blockUpTo)
-        {
-            Span<Impact> pairs = stackalloc Impact[ImpactsBuilder.MaxStored];
-            _blockUpTo = postings.BlockImpacts(target, pairs, out int n);
-            _blockMax = n == 0 ? MaxScore : Loosen(Max(pairs[..n]));
-        }
+        if (target > _blockUpTo) LoadBlock(target);
         upTo = _blockUpTo;
         return _blockMax;
+    }
+
+    /// <summary>Reads the pairs of the block holding <paramref name="target"/> (past the cached one) from the skip data.</summary>
+    private void LoadBlock(int target)
+    {
+        var pairs = _blockPairs ??= new Impact[ImpactsBuilder.MaxStored];
+        _blockUpTo = postings.BlockImpacts(target, pairs, out int n);
+        _blockFrom = target;
+        _blockPairCount = n;
+        _blockMax = n == 0 ? MaxScore : Loosen(Max(pairs.AsSpan(0, n)));
     }
 
     private float Max(ReadOnlySpan<Impact> pairs)

@@ -249,4 +249,38 @@ public class ImpactsTests : TempFolderTest
         Assert.That(terms, Is.GreaterThan(5));
         Assert.That(tighterThanTerm, Is.GreaterThan(0), "block bounds are below the term's somewhere");
     }
+
+    /// <summary>A term scorer's bound on the document it is on, from the freq alone (no field length read), is at least
+    /// that document's score, exactly as floats (a candidate is ruled out when it falls below the weakest kept score),
+    /// also when the block's pairs were read ahead of it; and it comes from the block's pairs, so it never exceeds the
+    /// term's bound (length 0 would: the highest freq at length 0 scores above every real document).</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TestScoreUpperBoundOnTheCurrentDocHoldsItsScore(bool merged)
+    {
+        Build(merged);
+        using var s = IndexSnapshot.Open(Folder);
+        var searcher = new IndexSearcher(s);
+        var leaf = s.Segments[0];
+        var te = leaf.GetTerms(NewsFields.Body)!;
+        var rng = new Random(11);
+        int terms = 0;
+        while (te.Next())
+        {
+            if (te.DocFreq < 256) continue;
+            terms++;
+            var weight = new TermQuery(NewsFields.Body, te.Term.ToString()).CreateWeight(searcher, needsScores: true, boost: 1f);
+            var scorer = weight.GetScorer(leaf)!;
+            float max = weight.GetScorer(leaf)!.MaxScore;
+            for (int d = scorer.NextDoc(); d != Scorer.NoMoreDocs; d = scorer.NextDoc())
+            {
+                // Now and then the block bound ahead is read first (block-max looks past the current document).
+                if (rng.Next(8) == 0) scorer.BlockBound(d + rng.Next(1, 3000), out _);
+                float bound = scorer.ScoreUpperBound();
+                Assert.That(bound, Is.GreaterThanOrEqualTo(scorer.Score()), $"doc {d}");
+                Assert.That(bound, Is.LessThanOrEqualTo(max), $"doc {d}");
+            }
+        }
+        Assert.That(terms, Is.GreaterThan(5));
+    }
 }
