@@ -380,15 +380,40 @@ public sealed class IndexSearcher
             float uncheckedBound = 0;
             foreach (int p in rest)
                 if (Array.IndexOf(cheapRest, p) < 0) uncheckedBound += bounds[p];
+            Scorer[] CheckScorers(int li)
+            {
+                var check = new List<Scorer>(cheapRest.Length);
+                foreach (int p in cheapRest)
+                    if (scorers[li][p] is not null && parts[p].GetScorer(leaves[li]) is { } c) check.Add(c);
+                return check.ToArray();
+            }
+            // Best blocks first: the lead part's postings blocks with the highest bounds (from the skip data) hold its
+            // best-scoring documents; walked first, with fresh scorers, they set a weakest kept score near the final
+            // one before the walk in document order, which then rules most candidates out on their bounds alone
+            // (without reading their other parts' postings and field lengths) and skips those blocks.
+            var bestBlocks = new (int From, int To)[leaves.Count][];
+            for (int li = 0; li < leaves.Count; li++)
+            {
+                bestBlocks[li] = [];
+                if (trees[li] is null || scorers[li][order[0]] is null || parts[order[0]].GetScorer(leaves[li]) is not { } lead) continue;
+                bestBlocks[li] = BestBlocks(lead);
+                if (bestBlocks[li].Length == 0) continue;
+                var drive = new List<Scorer>(first.Length);
+                foreach (int p in first)
+                    if (scorers[li][p] is not null && parts[p].GetScorer(leaves[li]) is { } d) drive.Add(d);
+                var tree = weight.GetScorer(leaves[li])!;
+                var driving = drive.ToArray();
+                var check = CheckScorers(li);
+                foreach (var (from, to) in bestBlocks[li])
+                    Walk(leaves[li], searcher._docBases[li], tree, driving, restBound, [], ref heap, check, uncheckedBound, from, to);
+            }
             for (int li = 0; li < leaves.Count; li++)
             {
                 if (trees[li] is not { } tree) continue;
                 var drive = Pick(scorers[li], first);
-                var check = new List<Scorer>(cheapRest.Length);
-                foreach (int p in cheapRest)
-                    if (scorers[li][p] is not null && parts[p].GetScorer(leaves[li]) is { } c) check.Add(c);
                 // A document seen only by low-bound phase 1 parts may still score by the others: they bound it too.
-                Walk(leaves[li], searcher._docBases[li], tree, drive, restBound, [], ref heap, check.ToArray(), uncheckedBound);
+                Walk(leaves[li], searcher._docBases[li], tree, drive, restBound, [], ref heap, CheckScorers(li), uncheckedBound,
+                    skip: bestBlocks[li]);
             }
             if (heap.IsFull && Scorer.Loosen(restBound) < heap.MinScore) return true;
             for (int li = 0; li < leaves.Count; li++)
@@ -407,6 +432,29 @@ public sealed class IndexSearcher
             return true;
         }
 
+        /// <summary>Least full blocks in the lead part's postings for walking its best blocks first.</summary>
+        private const int BestBlocksFrom = 8;
+
+        /// <summary>The doc ranges of the full postings blocks of <paramref name="lead"/> (unstarted; read to the end)
+        /// with the highest bounds, one per 8 blocks (at most 8), in doc order; none for a short list.</summary>
+        private static (int From, int To)[] BestBlocks(Scorer lead)
+        {
+            var blocks = new List<(float Bound, int From, int To)>();
+            for (int target = 0; ;)
+            {
+                float bound = lead.BlockBound(target, out int upTo);
+                if (upTo == Scorer.NoMoreDocs) break; // the tail has no bound of its own
+                blocks.Add((bound, target, upTo));
+                target = upTo + 1;
+            }
+            if (blocks.Count < BestBlocksFrom) return [];
+            int take = Math.Min(8, blocks.Count / 8);
+            blocks.Sort((a, b) => b.Bound.CompareTo(a.Bound));
+            var best = blocks.GetRange(0, take).Select(b => (b.From, b.To)).ToArray();
+            Array.Sort(best, (a, b) => a.From.CompareTo(b.From));
+            return best;
+        }
+
         private static Scorer[] Pick(Scorer?[] row, int[] which)
         {
             var list = new List<Scorer>(which.Length);
@@ -419,8 +467,11 @@ public sealed class IndexSearcher
         /// ascending, a prefix of parts stops driving once its bounds plus <paramref name="otherBound"/> (what parts
         /// outside this walk can add) sum below the weakest kept score.</summary>
         private static void Walk(LeafReader leaf, int docBase, Scorer tree, Scorer[] parts, float otherBound, Scorer[] seen,
-            ref TopHeap heap, Scorer[]? check = null, float uncheckedBound = 0f)
+            ref TopHeap heap, Scorer[]? check = null, float uncheckedBound = 0f, int from = 0, int to = Scorer.NoMoreDocs - 1,
+            (int From, int To)[]? skip = null)
         {
+            // [from, to]: the documents walked (the scorers are unstarted or before from); skip: ranges walked already,
+            // in doc order.
             if (parts.Length == 0) return;
             // check: some of the parts outside this walk (their bounds are in otherBound), scored on a candidate highest
             // bound first; checkRest[j] bounds what parts j.. of them and the unchecked others can still add.
@@ -442,7 +493,8 @@ public sealed class IndexSearcher
             int firstDriving = 0;
             while (firstDriving < parts.Length && Scorer.Loosen(prefix[firstDriving + 1]) < minScore) firstDriving++;
             bool checkLive = leaf.HasDeletions;
-            int target = 0;
+            int target = from;
+            int skipIdx = 0;
             int windowEnd = -1; // documents up to here lie in blocks whose bounds can still compete
             while (firstDriving < parts.Length)
             {
@@ -471,7 +523,16 @@ public sealed class IndexSearcher
                     if (d < target) d = s.Advance(target);
                     if (d < doc) doc = d;
                 }
-                if (doc == Scorer.NoMoreDocs) break;
+                if (doc > to) break;
+                if (skip is not null)
+                {
+                    while (skipIdx < skip.Length && skip[skipIdx].To < doc) skipIdx++;
+                    if (skipIdx < skip.Length && skip[skipIdx].From <= doc)
+                    {
+                        target = skip[skipIdx].To + 1;
+                        continue;
+                    }
+                }
                 if (heap.RestOfRunLoses(docBase + doc, leafMax))
                 {
                     target = heap.NextRunStart(doc);
