@@ -165,7 +165,6 @@ public sealed class IndexSearcher
                 float leafMax = prune ? scorer.MaxScore : float.PositiveInfinity;
                 for (int doc = scorer.NextDoc(); doc != Scorer.NoMoreDocs; doc = scorer.NextDoc())
                 {
-                    if (checkLive && !leaf.IsLive(doc)) continue;
                     while (heap.RestOfRunLoses(docBase + doc, leafMax))
                     {
                         // The rest of the run cannot enter: the segment is counted without scoring.
@@ -401,11 +400,8 @@ public sealed class IndexSearcher
                 var drive = new List<Scorer>(first.Length);
                 foreach (int p in first)
                     if (scorers[li][p] is not null && parts[p].GetScorer(leaves[li]) is { } d) drive.Add(d);
-                var tree = weight.GetScorer(leaves[li])!;
-                var driving = drive.ToArray();
-                var check = CheckScorers(li);
-                foreach (var (from, to) in bestBlocks[li])
-                    Walk(leaves[li], searcher._docBases[li], tree, driving, restBound, [], ref heap, check, uncheckedBound, from, to);
+                Walk(leaves[li], searcher._docBases[li], weight.GetScorer(leaves[li])!, drive.ToArray(), restBound, [], ref heap,
+                    CheckScorers(li), uncheckedBound, only: bestBlocks[li]);
             }
             for (int li = 0; li < leaves.Count; li++)
             {
@@ -448,7 +444,7 @@ public sealed class IndexSearcher
                 target = upTo + 1;
             }
             if (blocks.Count < BestBlocksFrom) return [];
-            int take = Math.Min(8, blocks.Count / 8);
+            int take = Math.Min(8, blocks.Count / BestBlocksFrom);
             blocks.Sort((a, b) => b.Bound.CompareTo(a.Bound));
             var best = blocks.GetRange(0, take).Select(b => (b.From, b.To)).ToArray();
             Array.Sort(best, (a, b) => a.From.CompareTo(b.From));
@@ -467,11 +463,10 @@ public sealed class IndexSearcher
         /// ascending, a prefix of parts stops driving once its bounds plus <paramref name="otherBound"/> (what parts
         /// outside this walk can add) sum below the weakest kept score.</summary>
         private static void Walk(LeafReader leaf, int docBase, Scorer tree, Scorer[] parts, float otherBound, Scorer[] seen,
-            ref TopHeap heap, Scorer[]? check = null, float uncheckedBound = 0f, int from = 0, int to = Scorer.NoMoreDocs - 1,
+            ref TopHeap heap, Scorer[]? check = null, float uncheckedBound = 0f, (int From, int To)[]? only = null,
             (int From, int To)[]? skip = null)
         {
-            // [from, to]: the documents walked (the scorers are unstarted or before from); skip: ranges walked already,
-            // in doc order.
+            // only: the doc ranges walked (all when null); skip: ranges walked already. Both in doc order.
             if (parts.Length == 0) return;
             // check: some of the parts outside this walk (their bounds are in otherBound), scored on a candidate highest
             // bound first; checkRest[j] bounds what parts j.. of them and the unchecked others can still add.
@@ -493,8 +488,8 @@ public sealed class IndexSearcher
             int firstDriving = 0;
             while (firstDriving < parts.Length && Scorer.Loosen(prefix[firstDriving + 1]) < minScore) firstDriving++;
             bool checkLive = leaf.HasDeletions;
-            int target = from;
-            int skipIdx = 0;
+            int target = only is { Length: > 0 } ? only[0].From : 0;
+            int onlyIdx = 0, skipIdx = 0;
             int windowEnd = -1; // documents up to here lie in blocks whose bounds can still compete
             while (firstDriving < parts.Length)
             {
@@ -523,7 +518,17 @@ public sealed class IndexSearcher
                     if (d < target) d = s.Advance(target);
                     if (d < doc) doc = d;
                 }
-                if (doc > to) break;
+                if (doc == Scorer.NoMoreDocs) break;
+                if (only is not null)
+                {
+                    while (onlyIdx < only.Length && only[onlyIdx].To < doc) onlyIdx++;
+                    if (onlyIdx == only.Length) break;
+                    if (doc < only[onlyIdx].From)
+                    {
+                        target = only[onlyIdx].From;
+                        continue;
+                    }
+                }
                 if (skip is not null)
                 {
                     while (skipIdx < skip.Length && skip[skipIdx].To < doc) skipIdx++;
