@@ -37,6 +37,11 @@ public abstract class PostingsEnum
         for (int d = NextDoc(); d != NoMoreDocs; d = NextDoc()) bits[d >> 6] |= 1UL << d;
     }
 
+    /// <summary>From now on, fetches into the cache the field length in <paramref name="lengths"/> of a doc a few
+    /// postings ahead of the current one (mapped lengths only), for a caller that reads the length of most docs it
+    /// visits. A hint: no effect on what the enum returns.</summary>
+    public virtual void PrefetchLengths(in FieldLengths lengths) { }
+
     /// <summary>Writes (freq, field length) pairs that dominate every doc of the term (<see cref="Impact"/>) and returns
     /// how many; 0 when none are recorded (a term in fewer than 128 docs, a field without norms, an enum over
     /// several terms).</summary>
@@ -180,6 +185,14 @@ public readonly unsafe struct FieldLengths
         if (width is not (1 or 2 or 4)) throw new ArgumentOutOfRangeException(nameof(width));
         _norms = norms;
         _width = width;
+    }
+
+    /// <summary>The mapped lengths and log2 of their width, when mapped (a prefetch target).</summary>
+    internal bool TryGetMapped(out byte* norms, out int widthShift)
+    {
+        norms = _norms;
+        widthShift = _width switch { 1 => 0, 2 => 1, 4 => 2, _ => -1 };
+        return widthShift >= 0;
     }
 
     /// <summary>Lengths held in an array indexed by doc.</summary>

@@ -57,6 +57,11 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
     private long _posToSkip;
     private int _posLeft, _lastPos;
 
+    // Field lengths fetched ahead (PrefetchLengths): null when off.
+    private byte* _prefetch;
+    private int _prefetchShift;
+    private const int PrefetchAhead = 8;
+
     public SegmentPostingsEnum(FieldReader field, in TermMeta meta, bool withPositions) =>
         Reset(field, in meta, withPositions);
 
@@ -68,6 +73,7 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         _hasFreqs = field.Meta.HasFreqs;
         _fieldHasPositions = field.Meta.HasPositions;
         _withPositions = withPositions;
+        _prefetch = null;
         _hasImpacts = field.Meta.HasFreqs && field.Meta.HasNorms;
         _termImpactsPtr = -1;
         _df = meta.DocFreq;
@@ -292,7 +298,9 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
         {
             if (!Refill()) { _bufIdx = _bufCount; return _docId = NoMoreDocs; }
             _bufIdx = 0;
+            if (_prefetch != null) PrefetchFirst();
         }
+        if (_prefetch != null) PrefetchAt(_bufIdx + PrefetchAhead);
         if (_withPositions)
         {
             _posToSkip += _posLeft;
@@ -324,6 +332,7 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
                 if (end < _bufCount)
                 {
                     _bufIdx = end;
+                    if (_prefetch != null) PrefetchAt(end + PrefetchAhead);
                     if (_withPositions) _posLeft = _freqs[end];
                     return _docId = _docs[end];
                 }
@@ -333,6 +342,26 @@ internal sealed unsafe class SegmentPostingsEnum : PostingsEnum
             int d = NextDoc();
             if (d >= target) return d;
         }
+    }
+
+    public override void PrefetchLengths(in FieldLengths lengths)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || !lengths.TryGetMapped(out byte* norms, out int shift)) return;
+        _prefetch = norms;
+        _prefetchShift = shift;
+        if (_bufIdx + 1 < _bufCount)
+            for (int i = _bufIdx + 1; i <= _bufIdx + PrefetchAhead; i++) PrefetchAt(i);
+    }
+
+    // The lengths of a new block's first docs: the walk lands on them next.
+    private void PrefetchFirst()
+    {
+        for (int i = 1; i < PrefetchAhead; i++) PrefetchAt(i);
+    }
+
+    private void PrefetchAt(int i)
+    {
+        if (i < _bufCount) System.Runtime.Intrinsics.X86.Sse.Prefetch0(_prefetch + ((long)_docs[i] << _prefetchShift));
     }
 
     /// <summary>How many of <paramref name="sorted"/> (ascending) are below <paramref name="target"/>.</summary>

@@ -83,6 +83,12 @@ internal sealed class UnionPostingsEnum(PostingsEnum a, PostingsEnum b) : Postin
         return _doc = Math.Min(a.DocId, b.DocId);
     }
 
+    public override void PrefetchLengths(in FieldLengths lengths)
+    {
+        a.PrefetchLengths(lengths);
+        b.PrefetchLengths(lengths);
+    }
+
     public override int NextPosition()
     {
         if (!_positionsStarted)

@@ -477,6 +477,8 @@ public sealed class IndexSearcher
             checkRest[check.Length] = uncheckedBound;
             for (int j = check.Length - 1; j >= 0; j--) checkRest[j] = checkRest[j + 1] + check[j].MaxScore;
             Array.Sort(parts.Select(s => s.MaxScore).ToArray(), parts);
+            // Driving parts are scored on most documents they land on: their field lengths are fetched ahead.
+            foreach (var s in parts) s.PrefetchLengths();
             var upper = new float[parts.Length]; // the driving parts' frequency-only bounds on the current document
             var prefix = new float[parts.Length + 1];
             prefix[0] = otherBound;

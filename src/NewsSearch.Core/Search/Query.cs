@@ -99,6 +99,11 @@ public abstract class Scorer
     /// </summary>
     public virtual float ScoreUpperBound() => float.PositiveInfinity;
 
+    /// <summary>A hint that this scorer drives a walk and is scored on most documents it lands on: its field lengths
+    /// are then fetched into the cache a few postings ahead (at 1M documents each length read is otherwise a cache
+    /// miss the walk waits for). No effect on matches or scores; default: nothing.</summary>
+    public virtual void PrefetchLengths() { }
+
     /// <summary>Whether <paramref name="target"/> (&gt; DocId, increasing between calls) matches; when true the
     /// scorer is on it and <see cref="Score"/> may be called. Unlike <see cref="Advance"/> it never looks past the
     /// target, so checking a few given documents (rescoring) costs only those documents. After false, DocId is

@@ -63,6 +63,7 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLen
     public override int NextDoc() => postings.NextDoc();
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
+    public override void PrefetchLengths() => postings.PrefetchLengths(lengths);
     /// <summary>The score of the document's freq at the shortest length its block's pairs allow for that freq (every
     /// document has a pair with at least its freq and at most its length, and the front's lengths rise with the freq),
     /// so most documents of a common term are ruled out without reading their field length; the same float

@@ -120,6 +120,48 @@ public class PostingsReuseTests : TempFolderTest
         Assert.That(dense, Is.GreaterThanOrEqualTo(6), "dense terms (bitset counting) were covered");
     }
 
+    /// <summary>Fetching field lengths ahead is a hint only: the same steps (NextDoc, Advance within and past blocks)
+    /// give the same docs, freqs and positions with it switched on at the start, half-way or never.</summary>
+    [Test]
+    public void TestPrefetchingLengthsChangesNothingTheEnumReturns()
+    {
+        using var s = OpenThreeSegments();
+        var rng = new Random(21);
+        int compared = 0;
+        foreach (var leaf in s.Segments)
+            foreach (var field in new[] { NewsFields.Body, NewsFields.Author })
+            {
+                var lengths = leaf.GetFieldLengths(field);
+                var te = leaf.GetTerms(field)!;
+                while (te.Next())
+                {
+                    bool positions = field == NewsFields.Body && rng.Next(2) == 0;
+                    int seed = rng.Next();
+                    var plain = Steps(te.Postings(positions), positions, seed, prefetchAt: -1, lengths);
+                    var early = Steps(te.Postings(positions), positions, seed, prefetchAt: 0, lengths);
+                    var late = Steps(te.Postings(positions), positions, seed, prefetchAt: 3, lengths);
+                    Assert.That(early, Is.EqualTo(plain), $"{field}:{te.Term.ToString()}");
+                    Assert.That(late, Is.EqualTo(plain), $"{field}:{te.Term.ToString()}");
+                    compared++;
+                }
+            }
+        Assert.That(compared, Is.GreaterThan(500));
+    }
+
+    private static List<(int Doc, int Freq, int Position)> Steps(PostingsEnum pe, bool positions, int seed, int prefetchAt,
+        FieldLengths lengths)
+    {
+        var rng = new Random(seed);
+        var seen = new List<(int, int, int)>();
+        for (int step = 0; ; step++)
+        {
+            if (step == prefetchAt) pe.PrefetchLengths(lengths);
+            int d = rng.Next(3) == 0 ? pe.Advance(pe.DocId + 1 + rng.Next(rng.Next(2) == 0 ? 20 : 2000)) : pe.NextDoc();
+            if (d == PostingsEnum.NoMoreDocs) return seen;
+            seen.Add((d, pe.Freq, positions ? pe.NextPosition() : -1));
+        }
+    }
+
     [Test]
     public void TestASearchScopeRecyclesItsEnumsOnlyWhenItEnds()
     {
