@@ -195,6 +195,13 @@ public readonly unsafe struct FieldLengths
         return widthShift >= 0;
     }
 
+    /// <summary>Fetches the length of <paramref name="doc"/> into the cache (mapped lengths; a hint).</summary>
+    public void Prefetch(int doc)
+    {
+        if (_width != 0 && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(_norms + (long)doc * _width);
+    }
+
     /// <summary>Lengths held in an array indexed by doc.</summary>
     public FieldLengths(int[] values) => _other = values ?? throw new ArgumentNullException(nameof(values));
 

@@ -232,6 +232,11 @@ internal static class NativeSearch
                 EndLeaf();
                 return;
             }
+            if (leaf is SegmentReader seg && CountInOnePass(seg, bits, words))
+            {
+                EndLeaf();
+                return;
+            }
             for (int w = 0; w < words; w++)
             {
                 ulong word = bits[w];
@@ -242,6 +247,61 @@ internal static class NativeSearch
                 }
             }
             EndLeaf();
+        }
+
+        /// <summary>Every asked facet counted per matching document in one pass over <paramref name="bits"/>, from the
+        /// raw columns (day codes, section ordinal codes, the uninverted authors) held in locals: no second pass for
+        /// the authors and no copy of the matches. False when a facet has no such column here (nothing counted).</summary>
+        private bool CountInOnePass(SegmentReader segment, ulong[] bits, int words)
+        {
+            bool months = Has(FacetFields.Month), authors = Has(FacetFields.Author);
+            if ((months && _dayWidth == 0) || (Has(FacetFields.Section) && _sectionColumn is null)) return false;
+            byte* days = months ? _dayCodes : null;
+            int dayWidth = _dayWidth;
+            int[] dayCounts = _dayCounts ?? [];
+            byte* sections = null;
+            int sectionWidth = 0;
+            int[] sectionCounts = _sectionCounts ?? [];
+            if (_sectionColumn is not null) sections = _sectionColumn.OrdCodes(out sectionWidth);
+            int[] starts = [], ords = [], authorCounts = [];
+            UninvertedField? uninverted = null;
+            if (authors)
+            {
+                uninverted = segment.Core.Uninverted(segment, NewsFields.Author);
+                if (uninverted.Terms.Length > 0)
+                {
+                    Rent(ref _authorCounts, uninverted.Terms.Length);
+                    authorCounts = _authorCounts!;
+                    starts = uninverted.Starts;
+                    ords = uninverted.Ords;
+                }
+            }
+            int minCode = _minCode, maxCode = _maxCode;
+            for (int w = 0; w < words; w++)
+            {
+                for (ulong word = bits[w]; word != 0; word &= word - 1)
+                {
+                    int doc = (w << 6) + BitOperations.TrailingZeroCount(word);
+                    if (days != null)
+                    {
+                        int code = dayWidth == 1 ? days[doc] : Unsafe.ReadUnaligned<ushort>(days + 2L * doc);
+                        dayCounts[code]++;
+                        if (code < minCode) minCode = code;
+                        if (code > maxCode) maxCode = code;
+                    }
+                    if (sections != null)
+                        sectionCounts[sectionWidth == 1 ? sections[doc]
+                            : sectionWidth == 2 ? Unsafe.ReadUnaligned<ushort>(sections + 2L * doc)
+                            : Unsafe.ReadUnaligned<int>(sections + 4L * doc)]++;
+                    if (authorCounts.Length > 0)
+                        for (int k = starts[doc]; k < starts[doc + 1]; k++) authorCounts[ords[k]]++;
+                }
+            }
+            _minCode = minCode;
+            _maxCode = maxCode;
+            if (authorCounts.Length > 0) AddAuthors(uninverted!, authorCounts);
+            _authorsCounted = authors;
+            return true;
         }
 
         /// <summary>Totals minus the non-matching documents' values (deleted ones included: the totals count every

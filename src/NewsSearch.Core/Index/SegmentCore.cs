@@ -233,6 +233,13 @@ public sealed unsafe class SortedColumnReader
 
     public int ValueCount => _meta.ValueCount;
 
+    /// <summary>The stored codes (ordinal + 1 per doc, 0: none) and their width in bytes (1, 2 or 4).</summary>
+    internal byte* OrdCodes(out int width)
+    {
+        width = _meta.OrdWidth is 1 or 2 ? _meta.OrdWidth : 4;
+        return _dv.Pointer + _meta.OrdsOffset;
+    }
+
     /// <summary>Ordinal of the doc's value, -1 when it has none.</summary>
     public int GetOrd(int doc)
     {

@@ -177,6 +177,11 @@ internal sealed class ConjunctionScorer : Scorer
         _subs = subs.OrderBy(s => s.Cost).ToArray();
     }
 
+    public override void PrefetchLengthsAt(int doc)
+    {
+        foreach (var s in _subs) s.PrefetchLengthsAt(doc);
+    }
+
     public override int DocId => _doc;
 
     public override long Cost => _subs[0].Cost;
@@ -326,6 +331,11 @@ internal sealed class DisjunctionScorer : Scorer
     private bool _exact;
     private bool[]? _matched;
     private bool _lazyPending;
+
+    public override void PrefetchLengthsAt(int doc)
+    {
+        foreach (var s in _subs) s.PrefetchLengthsAt(doc);
+    }
 
     public DisjunctionScorer(IEnumerable<Scorer> subs, int minimumShouldMatch)
     {
@@ -520,6 +530,8 @@ internal sealed class ReqExclScorer(Scorer required, Scorer excluded) : Scorer
 {
     public override int DocId => required.DocId;
 
+    public override void PrefetchLengthsAt(int doc) => required.PrefetchLengthsAt(doc);
+
     public override long Cost => required.Cost;
 
     public override float MatchCost => required.MatchCost + excluded.MatchCost;
@@ -573,6 +585,12 @@ internal sealed class ReqExclScorer(Scorer required, Scorer excluded) : Scorer
 internal sealed class ReqOptScorer(Scorer required, Scorer optional) : Scorer
 {
     public override int DocId => required.DocId;
+
+    public override void PrefetchLengthsAt(int doc)
+    {
+        required.PrefetchLengthsAt(doc);
+        optional.PrefetchLengthsAt(doc);
+    }
 
     public override long Cost => required.Cost;
 

@@ -134,7 +134,15 @@ public sealed class IndexSearcher
                     // leapfrogs the others, and only the few documents left are scored.
                     countWeight ??= query.CreateWeight(this, needsScores: false, boost: 1f);
                     var matches = LeafMatches(countWeight, leaf) ?? SegmentBits.Get(words);
+                    // Each match is scored: the field lengths (a cache miss each at 1M) of the next word's matches
+                    // are fetched while this word's are scored.
                     for (int w = 0; w < words; w++)
+                    {
+                        if (matches[w] == 0) continue;
+                        int next = w + 1;
+                        while (next < words && matches[next] == 0) next++;
+                        for (ulong ahead = next < words ? matches[next] : 0; ahead != 0; ahead &= ahead - 1)
+                            scorer.PrefetchLengthsAt((next << 6) + System.Numerics.BitOperations.TrailingZeroCount(ahead));
                         for (ulong word = matches[w]; word != 0; word &= word - 1)
                         {
                             int doc = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
@@ -143,6 +151,7 @@ public sealed class IndexSearcher
                             System.Diagnostics.Debug.Assert(scored, "the scoring tree matches what the counting tree counted");
                             if (scored) heap.OfferScored(scorer, docBase + doc);
                         }
+                    }
                     if (!skipped)
                     {
                         exactLeaves = li + 1;
@@ -547,6 +556,8 @@ public sealed class IndexSearcher
                     continue;
                 }
                 target = doc + 1;
+                // The checks read their field lengths on the candidates the driving parts do not rule out.
+                foreach (var c in check) c.PrefetchLengthsAt(doc);
                 // MaxScore per document: the driving parts on it, scored exactly (a freq and a field length each),
                 // plus the bounds of everything else, may already fall short; the whole query is not checked then.
                 // Parts that stopped driving are then scored, highest bound first, while their bounds could still

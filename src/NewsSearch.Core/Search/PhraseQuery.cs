@@ -482,5 +482,10 @@ internal sealed class ExactPhraseScorer : Scorer
 
     public override float ScoreUpperBound() => _needsScores ? _sim.UpperBound(_freq) : 0f;
 
+    public override void PrefetchLengthsAt(int doc)
+    {
+        if (_needsScores) _lengths.Prefetch(doc);
+    }
+
     public override float MaxScore => _needsScores ? Loosen(_sim.Weight) : 0f;
 }

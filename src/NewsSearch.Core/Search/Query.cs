@@ -104,6 +104,10 @@ public abstract class Scorer
     /// miss the walk waits for). No effect on matches or scores; default: nothing.</summary>
     public virtual void PrefetchLengths() { }
 
+    /// <summary>A hint that <see cref="Score"/> may soon be asked on <paramref name="doc"/>: its field lengths are
+    /// fetched into the cache. No effect on matches or scores; default: nothing.</summary>
+    public virtual void PrefetchLengthsAt(int doc) { }
+
     /// <summary>Whether <paramref name="target"/> (&gt; DocId, increasing between calls) matches; when true the
     /// scorer is on it and <see cref="Score"/> may be called. Unlike <see cref="Advance"/> it never looks past the
     /// target, so checking a few given documents (rescoring) costs only those documents. After false, DocId is

@@ -64,6 +64,7 @@ internal sealed class TermScorer(PostingsEnum postings, BM25Scorer sim, FieldLen
     public override int Advance(int target) => postings.Advance(target);
     public override float Score() => sim.Score(postings.Freq, lengths.Get(postings.DocId));
     public override void PrefetchLengths() => postings.PrefetchLengths(lengths);
+    public override void PrefetchLengthsAt(int doc) => lengths.Prefetch(doc);
     /// <summary>The score of the document's freq at the shortest length its block's pairs allow for that freq (every
     /// document has a pair with at least its freq and at most its length, and the front's lengths rise with the freq),
     /// so most documents of a common term are ruled out without reading their field length; the same float
