@@ -255,7 +255,9 @@ internal static class NativeSearch
         private bool CountInOnePass(SegmentReader segment, ulong[] bits, int words)
         {
             bool months = Has(FacetFields.Month), authors = Has(FacetFields.Author);
-            if ((months && _dayWidth == 0) || (Has(FacetFields.Section) && _sectionColumn is null)) return false;
+            // A segment without a section column has no sections to count (as in Count); only a reader without raw
+            // columns counts by value.
+            if ((months && _dayWidth == 0) || (Has(FacetFields.Section) && _sectionByValue)) return false;
             byte* days = months ? _dayCodes : null;
             int dayWidth = _dayWidth;
             int[] dayCounts = _dayCounts ?? [];
@@ -422,14 +424,17 @@ internal static class NativeSearch
                     var counts = _dayCounts!;
                     int month = -1;
                     long inMonth = 0;
+                    // Codes are consecutive days: a month's key is computed once, at its first used code.
+                    int nextMonthCode = int.MinValue;
                     for (int code = Math.Max(1, _minCode); code <= _maxCode; code++)
                     {
                         if (counts[code] == 0) continue;
-                        int key = MonthKey(code - 1 + _dayMin);
-                        if (key != month)
+                        if (code >= nextMonthCode)
                         {
+                            var date = ArticleDocuments.DateOfDay(code - 1 + _dayMin);
+                            nextMonthCode = code + DateTime.DaysInMonth(date.Year, date.Month) - date.Day + 1;
                             if (inMonth > 0) AddMonth(month, inMonth);
-                            month = key;
+                            month = date.Year * 100 + date.Month;
                             inMonth = 0;
                         }
                         inMonth += counts[code];
